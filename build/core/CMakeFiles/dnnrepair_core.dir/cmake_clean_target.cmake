@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "libdnnrepair_core.a"
+)
