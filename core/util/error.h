@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <dnnrepair/status.h>
+
 #define DNNR_ERROR_MAX 1024
 
 typedef struct dnnr_error {
