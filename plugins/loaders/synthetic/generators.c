@@ -1,0 +1,34 @@
+/* The list of generators: one line per gen_<name>.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "synthetic.h"
+
+extern const synthetic_generator synthetic_gen_d1;
+
+static const synthetic_generator *const generators[] = {
+    &synthetic_gen_d1,
+};
+
+#define N_GENERATORS (sizeof generators / sizeof generators[0])
+
+const synthetic_generator *synthetic_find(const char *name)
+{
+    for (size_t i = 0; name && i < N_GENERATORS; i++)
+        if (strcmp(generators[i]->name, name) == 0)
+            return generators[i];
+    return NULL;
+}
+
+void synthetic_list_names(char *buf, size_t len)
+{
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < N_GENERATORS && used < len; i++) {
+        int n = snprintf(buf + used, len - used, "%s\"%s\"", i ? ", " : "", generators[i]->name);
+        if (n < 0)
+            return;
+        used += (size_t)n;
+    }
+}
