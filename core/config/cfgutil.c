@@ -9,7 +9,6 @@
 
 int dnnr__cfg_read(config_t *cfg, const char *path, dnnr_error *err)
 {
-    config_init(cfg);
     if (config_read_file(cfg, path) == CONFIG_TRUE)
         return DNNR_OK;
     if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)

@@ -11,7 +11,7 @@
 
 #include "util/error.h"
 
-/** Read a file into cfg (config_init is done here); errors name file:line. */
+/** Read a file into cfg (already config_init-ed by the caller); errors name file:line. */
 int dnnr__cfg_read(config_t *cfg, const char *path, dnnr_error *err);
 /** Line of a setting (its parent's when libconfig has none). */
 int dnnr__cfg_line(const config_setting_t *s);

@@ -1,0 +1,26 @@
+/* Patch complexity (STATISTICS.md 3.5): the share of hyperparameters a patch
+ * changed from the faulty configuration. Every parameter of the space counts
+ * in the denominator, the ones a subject holds fixed included, as the study
+ * counted every config.* column. Any change counts 1, whatever its size. */
+#include <math.h>
+
+#include "stats/stats.h"
+
+double dnnr__patch_complexity(const dnnr_space *space, const dnnr_value *faulty,
+                              const dnnr_value *patch)
+{
+    if (!space || space->n_params == 0 || !faulty || !patch)
+        return NAN;
+    return (double)dnnr__config_changed_count(space, faulty, patch) / (double)space->n_params;
+}
+
+double dnnr__fix_complexity(const dnnr_space *space, const dnnr_value *faulty,
+                            const dnnr_value *fix)
+{
+    const double c = dnnr__patch_complexity(space, faulty, fix);
+    /* A fault outside the search space (a weight regulariser, say) changes
+     * no parameter; the study then drew its ground truth at 1/n. */
+    if (c == 0.0)
+        return 1.0 / (double)space->n_params;
+    return c;
+}

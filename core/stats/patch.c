@@ -1,0 +1,14 @@
+/* When a repeat counts as having found a patch (STATISTICS.md 3.1): the
+ * study replaced a NaN or worse-than-faulty final value by the faulty mean
+ * and then treated that repeat as patchless for complexity and AJ. A value
+ * equal to the faulty mean is therefore no patch. */
+#include <math.h>
+
+#include "stats/stats.h"
+
+int dnnr__patch_exists(double value, double mean_faulty, int maximise)
+{
+    if (!isfinite(value) || isnan(mean_faulty))
+        return 0;
+    return maximise ? value > mean_faulty : value < mean_faulty;
+}
