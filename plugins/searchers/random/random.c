@@ -44,6 +44,7 @@ struct dnnr_searcher {
 static int random_create(const dnnr_searcher_init *init, dnnr_searcher **out)
 {
     const dnnr_host *host = init->host;
+    *out = NULL;
 
     /* Read every option in create(): the host reports any option the file
      * sets and the plugin never read, so typos cannot pass silently. */

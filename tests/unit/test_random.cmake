@@ -1,0 +1,1 @@
+target_link_libraries(test_random PRIVATE dnnr_plugin_random_static)
