@@ -1,0 +1,52 @@
+/* Experiment files: subjects x searchers x budgets x repeats, with seeds,
+ * workers and where results go. */
+#ifndef DNNR_CONFIG_EXPERIMENT_H
+#define DNNR_CONFIG_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libconfig.h>
+
+#include "config/subject.h"
+#include "util/error.h"
+
+/** What a DNN subject's budget counts (analytic subjects always count evaluations). */
+typedef enum dnnr_budget_mode {
+    DNNR_BUDGET_MODE_TIME = 0, /* k x the faulty model's mean training seconds */
+    DNNR_BUDGET_MODE_COST = 1, /* k x the faulty model's training-cost units (deterministic) */
+} dnnr_budget_mode;
+
+typedef struct dnnr_searcher_spec {
+    const char *plugin;               /* plugin name */
+    const char *label;                /* unique name in reports; defaults to plugin */
+    const config_setting_t *options;  /* may be NULL */
+} dnnr_searcher_spec;
+
+typedef struct dnnr_experiment {
+    char *file;
+    config_t cfg;
+    const char *name;
+    int64_t seed;
+    dnnr_subject **subjects;
+    size_t n_subjects;
+    dnnr_searcher_spec *searchers;
+    size_t n_searchers;
+    double *budgets;
+    size_t n_budgets;
+    int64_t repeats;
+    int64_t eval_runs;      /* R: reference trainings of faulty and fix */
+    int64_t workers;        /* default for -j */
+    double trial_timeout;   /* seconds; 0 = none */
+    dnnr_budget_mode budget_mode;
+    char *output;           /* resolved output folder */
+    char **plugin_paths;    /* resolved against the experiment file */
+    size_t n_plugin_paths;
+    const char **metrics;   /* metric plugin names */
+    size_t n_metrics;
+} dnnr_experiment;
+
+int dnnr__experiment_read(const char *path, dnnr_experiment **out, dnnr_error *err);
+void dnnr__experiment_destroy(dnnr_experiment *e);
+
+#endif
