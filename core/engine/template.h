@@ -1,0 +1,63 @@
+/* Model templates: the `model` list and `training` group of a subject file,
+ * whose fields may name hyperparameters ("$act1"), and their resolution into
+ * a dnnr_model_spec for one configuration.
+ *
+ * Format (Keras names and defaults):
+ *   model = (
+ *     { type = "dense"; units = 50; activation = "linear";
+ *       kernel_initializer = "$ki1"; bias_initializer = "$bi1";
+ *       kernel_regularizer = "l1"; use_bias = true; repeat = "$layer2"; },
+ *     { type = "conv2d"; filters = 32; kernel_size = [3, 3]; strides = [1, 1];
+ *       padding = "valid"; activation = "relu"; },
+ *     { type = "max_pooling2d"; pool_size = [2, 2]; },  # strides = pool_size
+ *     { type = "average_pooling2d"; pool_size = [2, 2]; padding = "valid"; },
+ *     { type = "activation"; activation = "$act1"; },
+ *     { type = "dropout"; rate = 0.2; },
+ *     { type = "flatten"; },
+ *     { type = "batch_normalization"; momentum = 0.99; epsilon = 0.001; }
+ *   );
+ *   training = { loss = "$loss"; optimizer = "$optimizer"; lr = "$lr";
+ *                batch_size = "$batch_size"; epochs = "$epochs";
+ *                validation_split = 0.0; shuffle = true; };
+ *
+ * Every field may be a literal or "$name". Resolution substitutes the
+ * configuration's value (categorical: its choice string; integer; float) and
+ * converts it to the field's type: "32" becomes 32 for batch_size, an integer
+ * 3 becomes [3, 3] for kernel_size ("3,3" and "3x3" also work). `repeat`
+ * (default 1) gives 0..n copies of the layer. Defaults: dense/conv activation
+ * linear, kernel glorot_uniform, bias zeros, no regulariser, use_bias true;
+ * conv strides 1 and padding valid; pool strides = pool_size; lr 0.01 for sgd
+ * and 0.001 otherwise; validation_split 0; shuffle true. Unknown keys, wrong
+ * types and unknown names are errors naming file:line and what was expected.
+ * Well-typed values that Keras rejects when building (0 units, a pool larger
+ * than its input) resolve fine: the engine reports them as invalid trials. */
+#ifndef DNNR_ENGINE_TEMPLATE_H
+#define DNNR_ENGINE_TEMPLATE_H
+
+#include <libconfig.h>
+
+#include <dnnrepair/space.h>
+
+#include "engine/spec.h"
+#include "util/error.h"
+
+typedef struct dnnr_model_template dnnr_model_template;
+
+/** Parse; @p model is the `model` list, @p training the `training` group. */
+int dnnr__model_template_parse(const config_setting_t *model, const config_setting_t *training,
+                               const char *file, dnnr_model_template **out, dnnr_error *err);
+void dnnr__model_template_destroy(dnnr_model_template *t);
+
+/**
+ * Check the template against @p space: every "$name" names a parameter, and
+ * every value that parameter can take converts to the field (each choice of
+ * a categorical is tried). Errors name the field's file:line.
+ */
+int dnnr__model_template_check(const dnnr_model_template *t, const dnnr_space *space,
+                               dnnr_error *err);
+
+/** The spec for @p config (space->n_params values); free with dnnr__model_spec_destroy. */
+int dnnr__model_resolve(const dnnr_model_template *t, const dnnr_space *space,
+                        const dnnr_value *config, dnnr_model_spec **out, dnnr_error *err);
+
+#endif
