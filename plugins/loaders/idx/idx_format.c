@@ -31,8 +31,8 @@ int idx_check_magic(const uint8_t magic[IDX_MAGIC_BYTES], uint32_t expected_dims
     return 1;
 }
 
-int idx_parse_dims(const uint8_t *dim_bytes, uint32_t n_dims, uint64_t max_payload,
-                   idx_header *out, char *why, size_t why_len)
+int idx_parse_dims(const uint8_t *dim_bytes, uint32_t n_dims, uint64_t max_payload, idx_header *out,
+                   char *why, size_t why_len)
 {
     if (n_dims == 0 || n_dims > IDX_MAX_DIMS) {
         snprintf(why, why_len, "%" PRIu32 " dimensions: expected 1 to %u", n_dims, IDX_MAX_DIMS);
@@ -64,8 +64,8 @@ int idx_parse_dims(const uint8_t *dim_bytes, uint32_t n_dims, uint64_t max_paylo
     return 0;
 }
 
-int idx_parse_header(const uint8_t *bytes, size_t len, uint32_t expected_dims,
-                     uint64_t max_payload, idx_header *out, char *why, size_t why_len)
+int idx_parse_header(const uint8_t *bytes, size_t len, uint32_t expected_dims, uint64_t max_payload,
+                     idx_header *out, char *why, size_t why_len)
 {
     if (len < IDX_MAGIC_BYTES) {
         snprintf(why, why_len, "%zu bytes: expected at least the %u-byte magic number", len,
@@ -79,6 +79,5 @@ int idx_parse_header(const uint8_t *bytes, size_t len, uint32_t expected_dims,
                  4u * expected_dims);
         return 1;
     }
-    return idx_parse_dims(bytes + IDX_MAGIC_BYTES, expected_dims, max_payload, out, why,
-                          why_len);
+    return idx_parse_dims(bytes + IDX_MAGIC_BYTES, expected_dims, max_payload, out, why, why_len);
 }

@@ -45,15 +45,15 @@ int idx_check_magic(const uint8_t magic[IDX_MAGIC_BYTES], uint32_t expected_dims
  * 4 * n_dims bytes. Fails (reason in @p why) on a zero dimension, or when
  * the payload size overflows or exceeds @p max_payload.
  */
-int idx_parse_dims(const uint8_t *dim_bytes, uint32_t n_dims, uint64_t max_payload,
-                   idx_header *out, char *why, size_t why_len);
+int idx_parse_dims(const uint8_t *dim_bytes, uint32_t n_dims, uint64_t max_payload, idx_header *out,
+                   char *why, size_t why_len);
 
 /**
  * Parse a whole header from memory: magic plus dimensions.
  * Returns nonzero (reason in @p why) on any problem, including @p len too
  * short to hold the header.
  */
-int idx_parse_header(const uint8_t *bytes, size_t len, uint32_t expected_dims,
-                     uint64_t max_payload, idx_header *out, char *why, size_t why_len);
+int idx_parse_header(const uint8_t *bytes, size_t len, uint32_t expected_dims, uint64_t max_payload,
+                     idx_header *out, char *why, size_t why_len);
 
 #endif

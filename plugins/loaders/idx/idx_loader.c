@@ -37,12 +37,12 @@ static const char *const part_default[N_PARTS] = {
 
 struct dnnr_loader {
     const dnnr_host *host;
-    char *dir;                /* resolved folder, host memory */
+    char *dir; /* resolved folder, host memory */
     const char *names[N_PARTS];
     int normalise, one_hot, channels_last, flatten;
     uint32_t n_classes;
     const char *provenance;
-    float *x[2], *y[2]; /* [0] train, [1] test; host memory */
+    float *x[2], *y[2];  /* [0] train, [1] test; host memory */
     dnnr_dataset loaded; /* what load() handed out, for a repeated call */
 };
 
@@ -216,8 +216,8 @@ static int load_half(dnnr_loader *l, int half, idx_header *image_header, uint64_
     return status;
 }
 
-static void describe(const dnnr_loader *l, const idx_header *h, uint64_t n_train,
-                     uint64_t n_test, dnnr_dataset *out)
+static void describe(const dnnr_loader *l, const idx_header *h, uint64_t n_train, uint64_t n_test,
+                     dnnr_dataset *out)
 {
     memset(out, 0, sizeof *out);
     out->struct_size = sizeof *out;
@@ -263,8 +263,8 @@ static int idx_load(dnnr_loader *l, dnnr_dataset *out)
         host->set_error(host->ctx,
                         "%s/%s has %" PRIu32 "x%" PRIu32 " images but %s/%s has %" PRIu32
                         "x%" PRIu32 ": expected one image size",
-                        l->dir, l->names[PART_TRAIN_IMAGES], train.dims[1], train.dims[2],
-                        l->dir, l->names[PART_TEST_IMAGES], test.dims[1], test.dims[2]);
+                        l->dir, l->names[PART_TRAIN_IMAGES], train.dims[1], train.dims[2], l->dir,
+                        l->names[PART_TEST_IMAGES], test.dims[1], test.dims[2]);
         status = DNNR_EPARSE;
     }
     if (status != DNNR_OK) {

@@ -30,13 +30,19 @@ static int64_t read_fully(gzFile file, uint8_t *buf, uint64_t want)
     return (int64_t)got;
 }
 
-static const char *gz_reason(gzFile file)
+/* zlib's reason, without the "path: " it puts in front (our messages have it). */
+static const char *gz_reason(gzFile file, const char *path)
 {
     int code = 0;
     const char *text = gzerror(file, &code);
     if (code == Z_ERRNO)
         return strerror(errno);
-    return text && *text ? text : "unknown error";
+    if (!text || !*text)
+        return "unknown error";
+    size_t len = strlen(path);
+    if (strncmp(text, path, len) == 0 && strncmp(text + len, ": ", 2) == 0)
+        text += len + 2;
+    return text;
 }
 
 static void format_dims(const idx_header *h, char *buf, size_t len)
@@ -51,14 +57,15 @@ static void format_dims(const idx_header *h, char *buf, size_t len)
     }
 }
 
-static int read_header(const dnnr_host *host, gzFile file, const char *path,
-                       uint32_t expected_dims, idx_header *out)
+static int read_header(const dnnr_host *host, gzFile file, const char *path, uint32_t expected_dims,
+                       idx_header *out)
 {
     uint8_t bytes[IDX_MAGIC_BYTES + 4 * IDX_MAX_DIMS];
     char why[200];
     int64_t got = read_fully(file, bytes, IDX_MAGIC_BYTES);
     if (got < 0) {
-        host->set_error(host->ctx, "%s: cannot read: %s", path, gz_reason(file));
+        host->set_error(host->ctx, "%s: cannot read (corrupt or unreadable): %s", path,
+                        gz_reason(file, path));
         return DNNR_EIO;
     }
     if (got < (int64_t)IDX_MAGIC_BYTES) {
@@ -75,14 +82,15 @@ static int read_header(const dnnr_host *host, gzFile file, const char *path,
     uint64_t dim_bytes = 4ull * expected_dims;
     got = read_fully(file, bytes + IDX_MAGIC_BYTES, dim_bytes);
     if (got < 0) {
-        host->set_error(host->ctx, "%s: cannot read: %s", path, gz_reason(file));
+        host->set_error(host->ctx, "%s: cannot read (corrupt or unreadable): %s", path,
+                        gz_reason(file, path));
         return DNNR_EIO;
     }
     if ((uint64_t)got < dim_bytes) {
         host->set_error(host->ctx,
                         "%s: header cut short after %" PRId64 " of %" PRIu64
-                        " dimension bytes: expected %" PRIu32 " big-endian sizes",
-                        path, got, dim_bytes, expected_dims);
+                        " dimension bytes: expected %" PRIu32 " big-endian 32-bit size%s",
+                        path, got, dim_bytes, expected_dims, expected_dims == 1 ? "" : "s");
         return DNNR_EPARSE;
     }
     if (idx_parse_dims(bytes + IDX_MAGIC_BYTES, expected_dims, IDX_MAX_PAYLOAD, out, why,
@@ -93,8 +101,7 @@ static int read_header(const dnnr_host *host, gzFile file, const char *path,
     return DNNR_OK;
 }
 
-static int read_payload(const dnnr_host *host, gzFile file, const char *path,
-                        idx_array *out)
+static int read_payload(const dnnr_host *host, gzFile file, const char *path, idx_array *out)
 {
     const idx_header *h = &out->header;
     char dims[80];
@@ -107,20 +114,26 @@ static int read_payload(const dnnr_host *host, gzFile file, const char *path,
     }
     int64_t got = read_fully(file, out->data, h->payload_bytes);
     if (got < 0) {
-        host->set_error(host->ctx, "%s: cannot read: %s", path, gz_reason(file));
+        host->set_error(host->ctx, "%s: cannot read (corrupt or unreadable): %s", path,
+                        gz_reason(file, path));
         return DNNR_EIO;
     }
     if ((uint64_t)got < h->payload_bytes) {
+        int code = Z_OK;
+        gzerror(file, &code);
+        /* a gzip stream cut short says so; a plain short file does not */
         host->set_error(host->ctx,
                         "%s: truncated: the header says %s = %" PRIu64
-                        " bytes of data, but only %" PRId64 " follow",
-                        path, dims, h->payload_bytes, got);
+                        " bytes of data, but only %" PRId64 " follow%s",
+                        path, dims, h->payload_bytes, got,
+                        code == Z_BUF_ERROR ? " (the compressed stream ends early)" : "");
         return DNNR_EPARSE;
     }
     uint8_t extra;
     got = read_fully(file, &extra, 1);
     if (got < 0) {
-        host->set_error(host->ctx, "%s: cannot read: %s", path, gz_reason(file));
+        host->set_error(host->ctx, "%s: cannot read (corrupt or unreadable): %s", path,
+                        gz_reason(file, path));
         return DNNR_EIO;
     }
     if (got > 0) {
@@ -133,8 +146,7 @@ static int read_payload(const dnnr_host *host, gzFile file, const char *path,
     return DNNR_OK;
 }
 
-int idx_read_file(const dnnr_host *host, const char *path, uint32_t expected_dims,
-                  idx_array *out)
+int idx_read_file(const dnnr_host *host, const char *path, uint32_t expected_dims, idx_array *out)
 {
     memset(out, 0, sizeof *out);
     errno = 0;

@@ -25,8 +25,7 @@ typedef struct idx_array {
  * On failure calls host->set_error with the path and what was expected and
  * returns a negative dnnr_status; @p out is then empty.
  */
-int idx_read_file(const dnnr_host *host, const char *path, uint32_t expected_dims,
-                  idx_array *out);
+int idx_read_file(const dnnr_host *host, const char *path, uint32_t expected_dims, idx_array *out);
 
 /** Release what idx_read_file allocated; an empty array is a no-op. */
 void idx_array_release(const dnnr_host *host, idx_array *array);

@@ -21,8 +21,7 @@ int synthetic_data_alloc(const dnnr_host *host, synthetic_data *out, uint64_t n_
     if (!out->x_train || !out->y_train || !out->x_test || !out->y_test) {
         synthetic_data_release(host, out);
         host->set_error(host->ctx,
-                        "out of memory for %" PRIu64 " + %" PRIu64 " rows of %" PRIu64
-                        " features",
+                        "out of memory for %" PRIu64 " + %" PRIu64 " rows of %" PRIu64 " features",
                         n_train, n_test, features);
         return DNNR_ENOMEM;
     }
