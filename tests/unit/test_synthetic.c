@@ -1,0 +1,147 @@
+/* The synthetic loader: D1's data exactly as SUBJECTS.md describes it, and
+ * clear errors for a missing or unknown generator. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dnnrepair/dnnrepair.h>
+
+#include "host/host.h"
+#include "synthetic.h"
+
+const dnnr_plugin_desc *dnnr_plugin_synthetic_entry(void);
+
+typedef struct run {
+    dnnr_host *host;
+    const dnnr_loader_iface *iface;
+    dnnr_loader *loader;
+    int create_status;
+} run;
+
+static void create(run *r, const char *options)
+{
+    memset(r, 0, sizeof *r);
+    dnnr_error err;
+    r->host = dnnr__host_create_simple("synthetic", 3, options, &err);
+    ck_assert_msg(r->host != NULL, "host: %s", err.msg);
+    const dnnr_plugin_desc *d = dnnr_plugin_synthetic_entry();
+    ck_assert_int_eq(d->kind, DNNR_KIND_LOADER);
+    r->iface = d->iface;
+    dnnr_loader_init init = {sizeof init, r->host, NULL, NULL};
+    r->create_status = r->iface->create(&init, &r->loader);
+}
+
+static void finish(run *r)
+{
+    r->iface->destroy(r->loader);
+    dnnr__host_destroy(r->host);
+}
+
+/* Rows [from, to) of x are all @p value and their targets are @p label. */
+static void check_rows(const float *x, const float *y, uint64_t from, uint64_t to, float value,
+                       float label)
+{
+    for (uint64_t row = from; row < to; row++) {
+        ck_assert_float_eq(y[row], label);
+        for (uint64_t f = 0; f < 128; f++)
+            ck_assert_float_eq(x[row * 128 + f], value);
+    }
+}
+
+START_TEST(d1_matches_the_spec)
+{
+    run r;
+    create(&r, "generator = \"d1\";");
+    ck_assert_int_eq(r.create_status, DNNR_OK);
+    dnnr_error err;
+    ck_assert_int_eq(dnnr__host_check_options(r.host, &err), DNNR_OK);
+    dnnr_dataset d;
+    ck_assert_int_eq(r.iface->load(r.loader, &d), DNNR_OK);
+    ck_assert_uint_eq(d.struct_size, sizeof d);
+    ck_assert_uint_eq(d.rank, 1);
+    ck_assert_uint_eq(d.shape[0], 128);
+    ck_assert_uint_eq(d.n_train, 20000);
+    ck_assert_uint_eq(d.n_test, 200);
+    ck_assert_int_eq(d.target_kind, DNNR_TARGET_CLASS_INDEX);
+    ck_assert_uint_eq(d.y_dim, 1);
+    ck_assert_uint_eq(d.n_classes, 2);
+    ck_assert_str_eq(d.provenance, "original");
+    check_rows(d.x_train, d.y_train, 0, 10000, 1.0f, 1.0f);
+    check_rows(d.x_train, d.y_train, 10000, 20000, 0.0f, 0.0f);
+    check_rows(d.x_test, d.y_test, 0, 100, 1.0f, 1.0f);
+    check_rows(d.x_test, d.y_test, 100, 200, 0.0f, 0.0f);
+
+    dnnr_dataset again; /* a second load hands out the same arrays */
+    ck_assert_int_eq(r.iface->load(r.loader, &again), DNNR_OK);
+    ck_assert_ptr_eq(again.x_train, d.x_train);
+    finish(&r);
+}
+END_TEST
+
+START_TEST(missing_or_unknown_generator)
+{
+    run r;
+    create(&r, NULL);
+    ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+    ck_assert_ptr_null(r.loader);
+    ck_assert_ptr_nonnull(strstr(dnnr__host_last_error(r.host), "no `generator`"));
+    ck_assert_ptr_nonnull(strstr(dnnr__host_last_error(r.host), "\"d1\""));
+    finish(&r);
+
+    create(&r, "generator = \"d42\";");
+    ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(dnnr__host_last_error(r.host), "unknown generator \"d42\""));
+    finish(&r);
+
+    create(&r, "generator = 1;");
+    ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+    finish(&r);
+}
+END_TEST
+
+START_TEST(misspelt_option_is_reported)
+{
+    run r;
+    create(&r, "generator = \"d1\"; sede = 4;");
+    ck_assert_int_eq(r.create_status, DNNR_OK);
+    dnnr_error err;
+    ck_assert_int_eq(dnnr__host_check_options(r.host, &err), DNNR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "sede"));
+    finish(&r);
+}
+END_TEST
+
+START_TEST(generator_table)
+{
+    ck_assert_ptr_nonnull(synthetic_find("d1"));
+    ck_assert_ptr_null(synthetic_find("D1")); /* names are exact */
+    ck_assert_ptr_null(synthetic_find(NULL));
+    char names[8];
+    synthetic_list_names(names, sizeof names);
+    ck_assert_str_eq(names, "\"d1\"");
+    synthetic_list_names(names, 3); /* a short buffer stays terminated */
+    ck_assert_uint_eq(strlen(names), 2);
+}
+END_TEST
+
+static Suite *synthetic_suite(void)
+{
+    Suite *s = suite_create("synthetic");
+    TCase *tc = tcase_create("d1");
+    tcase_add_test(tc, d1_matches_the_spec);
+    tcase_add_test(tc, missing_or_unknown_generator);
+    tcase_add_test(tc, misspelt_option_is_reported);
+    tcase_add_test(tc, generator_table);
+    tcase_set_timeout(tc, 10);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(synthetic_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
