@@ -9,6 +9,7 @@
 #include <dnnrepair/dnnrepair.h>
 
 #include "host/host.h"
+#include "registry/registry.h"
 #include "space/space.h"
 #include "util/alloc.h"
 
@@ -94,6 +95,36 @@ START_TEST(descriptor)
     ck_assert_ptr_nonnull(iface->ask);
     ck_assert_ptr_nonnull(iface->tell);
     iface->destroy(NULL); /* MUST be a no-op */
+}
+END_TEST
+
+/* The shared object itself: accepted by the registry, and its dlopened
+ * table samples exactly as the statically linked one. */
+START_TEST(shared_object_loads_and_agrees)
+{
+    dnnr_registry *reg = dnnr__registry_create();
+    ck_assert_ptr_nonnull(reg);
+    dnnr_error err = {{0}};
+    ck_assert_msg(dnnr__registry_load_file(reg, RANDOM_PLUGIN_FILE, &err) == DNNR_OK, "%s",
+                  err.msg);
+    const dnnr_plugin *p = dnnr__registry_find(reg, DNNR_KIND_SEARCHER, "random");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_ne(p->desc, dnnr_plugin_random_entry());
+
+    fixture f;
+    ck_assert_int_eq(open_searcher(&f, 11, NULL), DNNR_OK);
+    dnnr_value from_static[N_PARAMS], from_shared[N_PARAMS];
+    ck_assert_int_eq(ask(&f, from_static), DNNR_OK);
+    f.iface->destroy(f.searcher);
+    f.iface = p->desc->iface;
+    dnnr__host_destroy(f.host);
+    f.host = dnnr__host_create_simple("random", 11, NULL, &err);
+    dnnr_searcher_init init = {.struct_size = sizeof init, .host = f.host, .space = f.space};
+    ck_assert_int_eq(f.iface->create(&init, &f.searcher), DNNR_OK);
+    ck_assert_int_eq(ask(&f, from_shared), DNNR_OK);
+    ck_assert(dnnr__config_equal(f.space, from_static, from_shared));
+    close_searcher(&f);
+    dnnr__registry_destroy(reg);
 }
 END_TEST
 
@@ -350,6 +381,7 @@ static Suite *random_suite(void)
     TCase *tc = tcase_create("random");
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, descriptor);
+    tcase_add_test(tc, shared_object_loads_and_agrees);
     tcase_add_test(tc, marginals_are_ray_tune_s);
     tcase_add_test(tc, chi_square_catches_a_biased_sampler);
     tcase_add_test(tc, same_seed_same_trials);

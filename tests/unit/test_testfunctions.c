@@ -12,6 +12,7 @@
 #include "config/subject.h"
 #include "functions.h"
 #include "host/host.h"
+#include "registry/registry.h"
 #include "space/space.h"
 #include "util/alloc.h"
 
@@ -334,6 +335,30 @@ START_TEST(plugin_descriptor)
     ck_assert_ptr_nonnull(iface->evaluate);
     ck_assert_ptr_null(iface->load);
     iface->destroy(NULL);
+}
+END_TEST
+
+/* The shared object: accepted by the registry, and it evaluates as the
+ * statically linked plugin does. */
+START_TEST(plugin_shared_object)
+{
+    dnnr_registry *reg = dnnr__registry_create();
+    ck_assert_ptr_nonnull(reg);
+    dnnr_error err = {{0}};
+    ck_assert_msg(dnnr__registry_load_file(reg, TESTFUNCTIONS_PLUGIN_FILE, &err) == DNNR_OK, "%s",
+                  err.msg);
+    const dnnr_plugin *p = dnnr__registry_find(reg, DNNR_KIND_LOADER, "testfunctions");
+    ck_assert_ptr_nonnull(p);
+    loader_fixture f;
+    ck_assert_int_eq(open_loader(&f, "function = \"hartmann3\";"), DNNR_OK);
+    f.iface->destroy(f.loader);
+    f.iface = p->desc->iface;
+    dnnr_loader_init init = {.struct_size = sizeof init, .host = f.host};
+    ck_assert_int_eq(f.iface->create(&init, &f.loader), DNNR_OK);
+    ck_assert_int_eq(f.iface->analytic(f.loader, &f.subject), DNNR_OK);
+    ck_assert_double_eq_tol(evaluate(&f, f.subject.start, 0, 1), -0.628022015070594, TOL);
+    close_loader(&f);
+    dnnr__registry_destroy(reg);
 }
 END_TEST
 
@@ -666,6 +691,7 @@ static Suite *testfunctions_suite(void)
     TCase *plugin = tcase_create("plugin");
     tcase_set_timeout(plugin, 20);
     tcase_add_test(plugin, plugin_descriptor);
+    tcase_add_test(plugin, plugin_shared_object);
     tcase_add_loop_test(plugin, plugin_subjects, 0, (int)(sizeof subjects / sizeof subjects[0]));
     tcase_add_test(plugin, plugin_subject_files);
     tcase_add_test(plugin, plugin_dim_option);
