@@ -298,8 +298,13 @@ START_TEST(tell_accepts_every_outcome)
     dnnr_value c[N_PARAMS];
     for (int i = 0; i < 3; i++)
         ck_assert_int_eq(ask(&f, c), DNNR_OK);
-    dnnr_trial_result ok = {.struct_size = sizeof ok, .trial_id = 1, .config = c, .message = "",
-                            .objective = 0.5, .metric = 0.5, .warm_start = -1};
+    dnnr_trial_result ok = {.struct_size = sizeof ok,
+                            .trial_id = 1,
+                            .config = c,
+                            .message = "",
+                            .objective = 0.5,
+                            .metric = 0.5,
+                            .warm_start = -1};
     dnnr_trial_result crashed = ok;
     crashed.status = DNNR_TRIAL_CRASHED;
     crashed.message = "signal 11";

@@ -67,8 +67,8 @@ START_TEST(hartmann_minima_and_points)
                             -1.40691057613853, TOL);
     /* At the fourth centre its own term is exactly -3.2. */
     ck_assert_double_eq_tol(
-        tf_hartmann6((double[]){0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381}),
-        -3.20279200739567, TOL);
+        tf_hartmann6((double[]){0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381}), -3.20279200739567,
+        TOL);
     ck_assert_double_eq_tol(tf_hartmann3((double[]){0.5, 0.5, 0.5}), -0.628022015070594, TOL);
     ck_assert_double_eq_tol(tf_hartmann3((double[]){0.1, 0.5, 0.9}), -3.51907496104624, TOL);
 }
@@ -182,7 +182,8 @@ static void draw(const described *d, dnnr_rng *rng, dnnr_value *config)
         if (p->kind == DNNR_PARAM_CATEGORICAL)
             config[i].i = (int64_t)dnnr_rng_below(rng, p->n_choices);
         else if (p->kind == DNNR_PARAM_INTEGER)
-            config[i].i = (int64_t)p->lo + (int64_t)dnnr_rng_below(rng, (uint64_t)(p->hi - p->lo) + 1);
+            config[i].i =
+                (int64_t)p->lo + (int64_t)dnnr_rng_below(rng, (uint64_t)(p->hi - p->lo) + 1);
         else if (p->log)
             config[i].f = exp(log(p->lo) + u * (log(p->hi) - log(p->lo)));
         else
@@ -190,8 +191,8 @@ static void draw(const described *d, dnnr_rng *rng, dnnr_value *config)
     }
 }
 
-static const char *const all_functions[] = {"branin", "hartmann6", "hartmann3", "rosenbrock",
-                                            "ackley", "mixed", "multifidelity"};
+static const char *const all_functions[] = {"branin", "hartmann6", "hartmann3",    "rosenbrock",
+                                            "ackley", "mixed",     "multifidelity"};
 #define N_FUNCTIONS (sizeof all_functions / sizeof all_functions[0])
 
 START_TEST(catalog_start_is_valid_and_poor)
@@ -204,16 +205,16 @@ START_TEST(catalog_start_is_valid_and_poor)
     for (uint32_t i = 0; i < d->dim; i++) {
         ck_assert_uint_eq(d->params[i].struct_size, sizeof(dnnr_param));
         ck_assert_ptr_nonnull(d->params[i].name);
-        ck_assert_msg(in_domain(&d->params[i], d->start[i]), "%s: start %s outside",
-                      d->fn->name, d->params[i].name);
+        ck_assert_msg(in_domain(&d->params[i], d->start[i]), "%s: start %s outside", d->fn->name,
+                      d->params[i].name);
         ck_assert_msg(in_domain(&d->params[i], d->params[i].default_value), "default");
         for (uint32_t j = 0; j < i; j++)
             ck_assert_str_ne(d->params[i].name, d->params[j].name);
     }
     double at_start = tf_function_value(d->fn, d->dim, d->start, 0.0);
     double scale = fabs(d->fn->optimum) + 1.0;
-    ck_assert_msg(at_start > d->fn->optimum + 0.5 * scale, "%s: start %g is not poor",
-                  d->fn->name, at_start);
+    ck_assert_msg(at_start > d->fn->optimum + 0.5 * scale, "%s: start %g is not poor", d->fn->name,
+                  at_start);
     free(d);
 }
 END_TEST
@@ -371,7 +372,9 @@ static const struct {
     double argmin[6];
 } subjects[] = {
     {"function = \"branin\";", 2, 145.872190879396, {PI, 2.275}},
-    {"function = \"hartmann6\";", 6, -0.505314991702233,
+    {"function = \"hartmann6\";",
+     6,
+     -0.505314991702233,
      {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}},
     {"function = \"hartmann3\";", 3, -0.628022015070594, {0.114614, 0.555649, 0.852547}},
     {"function = \"rosenbrock\";", 4, 532.4, {1, 1, 1, 1}},
@@ -402,9 +405,8 @@ START_TEST(plugin_subjects)
             best[i].f = subjects[_i].argmin[i];
     }
     ck_assert_double_eq_tol(evaluate(&f, best, 0.0, 1), a->optimum, FSTAR);
-    ck_assert_int_eq(a->fidelity_kind,
-                     strstr(subjects[_i].options, "multi") ? DNNR_FIDELITY_BUDGET
-                                                           : DNNR_FIDELITY_NONE);
+    ck_assert_int_eq(a->fidelity_kind, strstr(subjects[_i].options, "multi") ? DNNR_FIDELITY_BUDGET
+                                                                             : DNNR_FIDELITY_NONE);
     close_loader(&f);
 }
 END_TEST
@@ -413,8 +415,8 @@ END_TEST
  * give a start the core accepts. */
 START_TEST(plugin_subject_files)
 {
-    static const char *const files[] = {"branin",    "hartmann6", "hartmann3",    "rosenbrock4",
-                                        "ackley5",   "mixed",     "multifidelity"};
+    static const char *const files[] = {"branin",  "hartmann6", "hartmann3",    "rosenbrock4",
+                                        "ackley5", "mixed",     "multifidelity"};
     static const char *const ignore[] = {"loader", NULL};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[512];
@@ -424,9 +426,12 @@ START_TEST(plugin_subject_files)
         dnnr_subject *subject = NULL;
         ck_assert_msg(dnnr__subject_read(path, &subject, &err) == DNNR_OK, "%s", err.msg);
         ck_assert_str_eq(subject->loader, "testfunctions");
-        dnnr_host_params params = {.plugin_name = "testfunctions", .seed = 1,
-                                   .options = subject->dataset, .options_file = path,
-                                   .ignore_keys = ignore, .verbosity = DNNR_LOG_WARN};
+        dnnr_host_params params = {.plugin_name = "testfunctions",
+                                   .seed = 1,
+                                   .options = subject->dataset,
+                                   .options_file = path,
+                                   .ignore_keys = ignore,
+                                   .verbosity = DNNR_LOG_WARN};
         dnnr_host *host = dnnr__host_create(&params, &err);
         ck_assert_ptr_nonnull(host);
         const dnnr_loader_iface *iface = dnnr_plugin_testfunctions_entry()->iface;

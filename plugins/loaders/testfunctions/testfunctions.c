@@ -111,8 +111,9 @@ static int read_budgets(dnnr_loader *l)
     l->max_budget = value[1];
     l->fidelity_noise = value[2];
     if (!(l->min_budget > 0.0 && l->min_budget < l->max_budget && isfinite(l->max_budget))) {
-        host->set_error(host->ctx, "need 0 < min_budget < max_budget; got min_budget = %g, "
-                                   "max_budget = %g",
+        host->set_error(host->ctx,
+                        "need 0 < min_budget < max_budget; got min_budget = %g, "
+                        "max_budget = %g",
                         l->min_budget, l->max_budget);
         return DNNR_EINVAL;
     }
@@ -132,8 +133,7 @@ static int read_options(dnnr_loader *l)
     if (rc != DNNR_OK)
         return rc;
     if (name == NULL) {
-        host->set_error(host->ctx, "option 'function' is required: one of %s",
-                        tf_function_names);
+        host->set_error(host->ctx, "option 'function' is required: one of %s", tf_function_names);
         return DNNR_EINVAL;
     }
     l->fn = tf_function_find(name);
@@ -247,8 +247,8 @@ static int check_config(const dnnr_loader *l, const dnnr_value *config)
             break;
         }
         if (!ok) {
-            l->host->set_error(l->host->ctx, "%s: parameter %s is outside its domain",
-                               l->fn->name, p->name);
+            l->host->set_error(l->host->ctx, "%s: parameter %s is outside its domain", l->fn->name,
+                               p->name);
             return DNNR_EINVAL;
         }
     }
@@ -290,8 +290,8 @@ static int tf_evaluate(dnnr_loader *l, const dnnr_value *config, double fidelity
         distortion = tf_fidelity_distortion(budget, l->min_budget, l->max_budget);
         noise_scale = tf_fidelity_noise_scale(budget, l->min_budget, l->max_budget);
     } else if (fidelity != 0.0) {
-        l->host->set_error(l->host->ctx, "%s has a single fidelity; got fidelity %g",
-                           l->fn->name, fidelity);
+        l->host->set_error(l->host->ctx, "%s has a single fidelity; got fidelity %g", l->fn->name,
+                           fidelity);
         return DNNR_EINVAL;
     }
     double value = tf_function_value(l->fn, l->dim, config, distortion);
