@@ -82,24 +82,43 @@ static char *parse_string_raw(parser *ps)
         }
         if (ps->p >= ps->end)
             break;
-        char e = *ps->p++;
-        const char *map = strchr("\"\"\\\\//b\bf\fn\nr\rt\t", e);
-        if (e == 'u') {
+        char e = *ps->p++, ch;
+        switch (e) {
+        case '"': case '\\': case '/':
+            ch = e;
+            break;
+        case 'b':
+            ch = '\b';
+            break;
+        case 'f':
+            ch = '\f';
+            break;
+        case 'n':
+            ch = '\n';
+            break;
+        case 'r':
+            ch = '\r';
+            break;
+        case 't':
+            ch = '\t';
+            break;
+        case 'u': {
             if (ps->end - ps->p < 4)
-                break;
+                goto bad;
             char hex[5] = {ps->p[0], ps->p[1], ps->p[2], ps->p[3], 0};
             unsigned long cp = strtoul(hex, NULL, 16);
             ps->p += 4;
-            /* The writer only escapes control characters; others pass as UTF-8 bytes. */
-            char ch = cp < 0x80 ? (char)cp : '?';
-            dnnr__buf_put(&out, &ch, 1);
-        } else if (map && ((map - "\"\"\\\\//b\bf\fn\nr\rt\t") % 2 == 0)) {
-            dnnr__buf_put(&out, map + 1, 1);
-        } else {
+            /* The writer only escapes control characters; others become '?'. */
+            ch = cp < 0x80 ? (char)cp : '?';
             break;
         }
+        default:
+            goto bad;
+        }
+        dnnr__buf_put(&out, &ch, 1);
     }
     if (ps->p >= ps->end || *ps->p != '"' || out.failed) {
+bad:
         dnnr__buf_free(&out);
         return NULL;
     }
