@@ -3,6 +3,7 @@
  * catalog's spaces and starts, and the plugin through a standalone host. */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -642,6 +643,63 @@ START_TEST(plugin_refuses_bad_configurations)
 }
 END_TEST
 
+/* evaluate() MUST be thread-safe: four threads evaluating at once get the
+ * values a single thread gets. */
+enum { N_THREADS = 4, N_POINTS = 2000 };
+
+typedef struct eval_job {
+    loader_fixture *f;
+    const dnnr_value (*points)[2];
+    double values[N_POINTS];
+} eval_job;
+
+static void *evaluate_all(void *arg)
+{
+    eval_job *job = arg;
+    for (int i = 0; i < N_POINTS; i++) {
+        double budget = 1.0 + (double)(i % 81);
+        int rc = job->f->iface->evaluate(job->f->loader, job->points[i], budget, (uint64_t)i,
+                                         &job->values[i]);
+        if (rc != DNNR_OK)
+            job->values[i] = NAN;
+    }
+    return NULL;
+}
+
+START_TEST(plugin_evaluate_is_thread_safe)
+{
+    loader_fixture f;
+    ck_assert_int_eq(open_loader(&f, "function = \"multifidelity\"; noise = 0.3;"), DNNR_OK);
+    static dnnr_value points[N_POINTS][2];
+    dnnr_rng rng;
+    dnnr_rng_init(&rng, 9);
+    for (int i = 0; i < N_POINTS; i++) {
+        points[i][0].f = -5 + 15 * dnnr_rng_uniform(&rng);
+        points[i][1].f = 15 * dnnr_rng_uniform(&rng);
+    }
+    static eval_job serial, jobs[N_THREADS];
+    serial.f = &f;
+    serial.points = (const dnnr_value(*)[2])points;
+    evaluate_all(&serial);
+    pthread_t threads[N_THREADS];
+    for (int t = 0; t < N_THREADS; t++) {
+        jobs[t].f = &f;
+        jobs[t].points = serial.points;
+        for (int i = 0; i < N_POINTS; i++)
+            jobs[t].values[i] = NAN; /* so a skipped write cannot pass */
+        ck_assert_int_eq(pthread_create(&threads[t], NULL, evaluate_all, &jobs[t]), 0);
+    }
+    for (int t = 0; t < N_THREADS; t++) {
+        ck_assert_int_eq(pthread_join(threads[t], NULL), 0);
+        for (int i = 0; i < N_POINTS; i++) {
+            ck_assert(!isnan(serial.values[i]));
+            ck_assert_double_eq(jobs[t].values[i], serial.values[i]);
+        }
+    }
+    close_loader(&f);
+}
+END_TEST
+
 /* Out of memory anywhere in create(): DNNR_ENOMEM and no leak (LSan). */
 START_TEST(plugin_create_out_of_memory)
 {
@@ -706,6 +764,7 @@ static Suite *testfunctions_suite(void)
                         (int)(sizeof bad_options / sizeof bad_options[0]));
     tcase_add_test(plugin, plugin_unknown_option_is_reported);
     tcase_add_test(plugin, plugin_refuses_bad_configurations);
+    tcase_add_test(plugin, plugin_evaluate_is_thread_safe);
     tcase_add_test(plugin, plugin_create_out_of_memory);
     suite_add_tcase(s, plugin);
 
