@@ -26,6 +26,11 @@
  *     repeatable from its seed.
  *  6. Errors: call host->set_error with the reason, return a negative
  *     dnnr_status.
+ *
+ * To start a new searcher, copy this folder to plugins/searchers/<name>/,
+ * rename the file, the name in CMakeLists.txt (dnnr_add_plugin) and the first
+ * argument of DNNR_PLUGIN_DEFINE at the bottom. tests/unit/test_random.c
+ * shows how to drive a searcher in a unit test with a standalone host.
  */
 #include <stdint.h>
 
