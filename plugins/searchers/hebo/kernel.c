@@ -1,0 +1,139 @@
+#include "kernel.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SQRT3 1.7320508075688772
+
+double hebo_matern32(const double *x, const double *y, const double *ls, size_t dims,
+                     double variance)
+{
+    double r2 = 0.0;
+    for (size_t j = 0; j < dims; j++) {
+        double d = (x[j] - y[j]) / ls[j];
+        r2 += d * d;
+    }
+    double sr = SQRT3 * sqrt(r2);
+    return variance * (1.0 + sr) * exp(-sr);
+}
+
+/* Both the matrix and the cross vector need the same per-pair arithmetic. */
+static double pair_value(const double *a, const double *b, size_t dims, const double *inv_ls2,
+                         double lin_var, double mat_var, double *e_out)
+{
+    double dot = 0.0, r2 = 0.0;
+    for (size_t j = 0; j < dims; j++) {
+        double d = a[j] - b[j];
+        dot += a[j] * b[j];
+        r2 += d * d * inv_ls2[j];
+    }
+    double sr = SQRT3 * sqrt(r2);
+    double e = exp(-sr);
+    if (e_out)
+        *e_out = e;
+    return lin_var * dot + mat_var * (1.0 + sr) * e;
+}
+
+/* Stack buffers bound D; the GP input width is checked against it at create. */
+#define HEBO_MAX_DIMS 4096
+
+static void inverse_squares(const double *theta, size_t dims, double *inv_ls2)
+{
+    for (size_t j = 0; j < dims; j++) {
+        double l = theta[HEBO_TH_LS(j)];
+        inv_ls2[j] = 1.0 / (l * l);
+    }
+}
+
+void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *theta, double *k,
+                        double *e)
+{
+    double inv_ls2[HEBO_MAX_DIMS];
+    inverse_squares(theta, dims, inv_ls2);
+    double lin = theta[HEBO_TH_LIN], mat = theta[HEBO_TH_MAT], noise = theta[HEBO_TH_NOISE];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t q = 0; q <= i; q++) {
+            double eq;
+            double v = pair_value(w + i * dims, w + q * dims, dims, inv_ls2, lin, mat, &eq);
+            k[i * n + q] = k[q * n + i] = v;
+            e[i * n + q] = e[q * n + i] = eq;
+        }
+        k[i * n + i] += noise;
+    }
+}
+
+void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t dims,
+                       const double *theta, double *out)
+{
+    double inv_ls2[HEBO_MAX_DIMS];
+    inverse_squares(theta, dims, inv_ls2);
+    for (size_t i = 0; i < n; i++)
+        out[i] = pair_value(wstar, w + i * dims, dims, inv_ls2, theta[HEBO_TH_LIN],
+                            theta[HEBO_TH_MAT], NULL);
+}
+
+double hebo_kernel_diag(const double *wstar, size_t dims, const double *theta)
+{
+    double dot = 0.0;
+    for (size_t j = 0; j < dims; j++)
+        dot += wstar[j] * wstar[j];
+    return theta[HEBO_TH_LIN] * dot + theta[HEBO_TH_MAT];
+}
+
+void hebo_kernel_grad(const double *w, size_t n, size_t dims, const double *theta,
+                      const double *k, const double *e, double *g, double *g_theta, double *g_w,
+                      double *work)
+{
+    double lin = theta[HEBO_TH_LIN], mat = theta[HEBO_TH_MAT], noise = theta[HEBO_TH_NOISE];
+    double *gw_lin = work;            /* G w            (n x D) */
+    double *ew = work + n * dims;     /* E' w           (n x D) */
+    double *es = work + 2 * n * dims; /* row sums of E' (n)     */
+
+    /* tr(G K) and tr(G) give the variance and noise derivatives without
+     * storing the Matern part separately; then G is overwritten by
+     * E'_ik = G_ik * (-3 mat exp(-sqrt3 r_ik)), the common factor of the
+     * lengthscale and input derivatives. */
+    double tr_gk = 0.0, tr_g = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        tr_g += g[i * n + i];
+        for (size_t q = 0; q < n; q++)
+            tr_gk += g[i * n + q] * k[i * n + q];
+    }
+    memset(gw_lin, 0, 2 * n * dims * sizeof *work);
+    for (size_t i = 0; i < n; i++) {
+        double *gwi = gw_lin + i * dims, *ewi = ew + i * dims;
+        double rowsum = 0.0;
+        for (size_t q = 0; q < n; q++) {
+            double gik = g[i * n + q];
+            double eik = gik * (-3.0 * mat * e[i * n + q]);
+            rowsum += eik;
+            const double *wq = w + q * dims;
+            for (size_t j = 0; j < dims; j++) {
+                gwi[j] += gik * wq[j];
+                ewi[j] += eik * wq[j];
+            }
+        }
+        es[i] = rowsum;
+    }
+    double g_lin = 0.0;
+    for (size_t i = 0; i < n * dims; i++)
+        g_lin += w[i] * gw_lin[i];
+    g_lin *= 0.5;
+    double g_noise = 0.5 * tr_g;
+    g_theta[HEBO_TH_LIN] = g_lin;
+    g_theta[HEBO_TH_NOISE] = g_noise;
+    g_theta[HEBO_TH_MAT] = (0.5 * tr_gk - lin * g_lin - noise * g_noise) / mat;
+
+    for (size_t j = 0; j < dims; j++) {
+        double l = theta[HEBO_TH_LS(j)];
+        double inv_l2 = 1.0 / (l * l);
+        double acc = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double wij = w[i * dims + j];
+            acc += wij * wij * es[i] - wij * ew[i * dims + j];
+            g_w[i * dims + j] =
+                lin * gw_lin[i * dims + j] + inv_l2 * (wij * es[i] - ew[i * dims + j]);
+        }
+        g_theta[HEBO_TH_LS(j)] = -acc * inv_l2 / l;
+    }
+}

@@ -1,0 +1,111 @@
+#include "linalg.h"
+
+#include <math.h>
+#include <string.h>
+
+int hebo_cholesky(double *a, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        double *rj = a + j * n;
+        double d = rj[j];
+        for (size_t k = 0; k < j; k++)
+            d -= rj[k] * rj[k];
+        if (!(d > 0.0) || !isfinite(d))
+            return -1;
+        d = sqrt(d);
+        rj[j] = d;
+        double inv = 1.0 / d;
+        for (size_t i = j + 1; i < n; i++) {
+            double *ri = a + i * n;
+            double s = ri[j];
+            for (size_t k = 0; k < j; k++)
+                s -= ri[k] * rj[k];
+            ri[j] = s * inv;
+        }
+    }
+    return 0;
+}
+
+int hebo_jitchol(const double *k, size_t n, double *l, double *jitter_out)
+{
+    memcpy(l, k, n * n * sizeof *l);
+    if (jitter_out)
+        *jitter_out = 0.0;
+    if (hebo_cholesky(l, n) == 0)
+        return 0;
+    double mean_diag = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(k[i * n + i] > 0.0))
+            return -1; /* GPy refuses non-positive diagonals outright */
+        mean_diag += k[i * n + i];
+    }
+    double jitter = 1e-6 * mean_diag / (double)n;
+    for (int tries = 0; tries < 5 && isfinite(jitter); tries++, jitter *= 10.0) {
+        memcpy(l, k, n * n * sizeof *l);
+        for (size_t i = 0; i < n; i++)
+            l[i * n + i] += jitter;
+        if (hebo_cholesky(l, n) == 0) {
+            if (jitter_out)
+                *jitter_out = jitter;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void hebo_solve_lower(const double *l, size_t n, double *b)
+{
+    for (size_t i = 0; i < n; i++) {
+        const double *ri = l + i * n;
+        double s = b[i];
+        for (size_t k = 0; k < i; k++)
+            s -= ri[k] * b[k];
+        b[i] = s / ri[i];
+    }
+}
+
+void hebo_solve_lower_t(const double *l, size_t n, double *b)
+{
+    for (size_t i = n; i-- > 0;) {
+        b[i] /= l[i * n + i];
+        double bi = b[i];
+        const double *ri = l + i * n;
+        for (size_t k = 0; k < i; k++)
+            b[k] -= ri[k] * bi;
+    }
+}
+
+void hebo_chol_inverse(const double *l, size_t n, double *inv, double *work)
+{
+    /* M = L^-1 row by row (lower), then K^-1 = M^T M accumulated as rank-1
+     * updates of M's rows, so every inner loop runs over contiguous memory. */
+    double *m = work;
+    memset(m, 0, n * n * sizeof *m);
+    for (size_t i = 0; i < n; i++) {
+        double *mi = m + i * n;
+        const double *li = l + i * n;
+        mi[i] = 1.0;
+        for (size_t k = 0; k < i; k++) {
+            double c = li[k];
+            const double *mk = m + k * n;
+            for (size_t j = 0; j <= k; j++)
+                mi[j] -= c * mk[j];
+        }
+        double inv_d = 1.0 / li[i];
+        for (size_t j = 0; j <= i; j++)
+            mi[j] *= inv_d;
+    }
+    memset(inv, 0, n * n * sizeof *inv);
+    for (size_t k = 0; k < n; k++) {
+        const double *mk = m + k * n;
+        for (size_t i = 0; i <= k; i++) {
+            double c = mk[i];
+            double *row = inv + i * n;
+            for (size_t j = 0; j <= i; j++)
+                row[j] += c * mk[j];
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            inv[j * n + i] = inv[i * n + j];
+}

@@ -1,0 +1,412 @@
+#include "nsga2.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hebo_nsga2_config_default(hebo_nsga2_config *cfg)
+{
+    *cfg = (hebo_nsga2_config){.pop_size = 100,
+                               .n_gen = 100,
+                               .sbx_eta = 15.0,
+                               .sbx_prob = 0.9,
+                               .sbx_var_prob = 0.5,
+                               .pm_eta = 20.0};
+}
+
+/* 1: a dominates b, -1: b dominates a, 0: neither. */
+static int relation(const double *a, const double *b, size_t m)
+{
+    int a_better = 0, b_better = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (a[k] < b[k])
+            a_better = 1;
+        else if (b[k] < a[k])
+            b_better = 1;
+    }
+    return a_better && !b_better ? 1 : (b_better && !a_better ? -1 : 0);
+}
+
+void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
+                            unsigned char *work)
+{
+    unsigned char *dom = work; /* dom[i * n + j]: i dominates j */
+    int *count = (int *)(void *)(work + HEBO_ALIGN8(n * n)); /* dominators not yet peeled */
+    memset(dom, 0, n * n);
+    for (size_t i = 0; i < n; i++) {
+        count[i] = 0;
+        rank[i] = -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            int r = relation(f + i * n_obj, f + j * n_obj, n_obj);
+            if (r == 1) {
+                dom[i * n + j] = 1;
+                count[j]++;
+            } else if (r == -1) {
+                dom[j * n + i] = 1;
+                count[i]++;
+            }
+        }
+    size_t assigned = 0;
+    for (int front = 0; assigned < n; front++) {
+        size_t before = assigned;
+        for (size_t i = 0; i < n; i++)
+            if (rank[i] < 0 && count[i] == 0) {
+                rank[i] = front;
+                assigned++;
+            }
+        if (assigned == before)
+            break; /* impossible for a strict partial order; guards NaN input */
+        for (size_t i = 0; i < n; i++)
+            if (rank[i] == front)
+                for (size_t j = 0; j < n; j++)
+                    if (dom[i * n + j])
+                        count[j]--;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (rank[i] < 0)
+            rank[i] = (int)n; /* unranked (NaN objectives): last */
+}
+
+void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, double *cd,
+                   size_t *work)
+{
+    if (m <= 2) {
+        for (size_t i = 0; i < m; i++)
+            cd[i] = INFINITY;
+        return;
+    }
+    size_t *unique = work, *order = work + m;
+    size_t nu = 0;
+    for (size_t i = 0; i < m; i++) {
+        cd[i] = 0.0; /* duplicates keep 0 */
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++) {
+            double d2 = 0.0;
+            for (size_t k = 0; k < n_obj; k++) {
+                double d = f[idx[i] * n_obj + k] - f[idx[j] * n_obj + k];
+                d2 += d * d;
+            }
+            dup = sqrt(d2) <= 1e-32;
+        }
+        if (!dup)
+            unique[nu++] = i;
+    }
+    for (size_t u = 0; u < nu; u++)
+        cd[unique[u]] = 0.0;
+    for (size_t k = 0; k < n_obj; k++) {
+        /* stable insertion sort of the unique points on objective k (mergesort in pymoo) */
+        for (size_t u = 0; u < nu; u++) {
+            size_t v = unique[u], p = u;
+            double fv = f[idx[v] * n_obj + k];
+            while (p > 0 && f[idx[order[p - 1]] * n_obj + k] > fv) {
+                order[p] = order[p - 1];
+                p--;
+            }
+            order[p] = v;
+        }
+        double lo = f[idx[order[0]] * n_obj + k], hi = f[idx[order[nu - 1]] * n_obj + k];
+        double norm = hi - lo;
+        for (size_t p = 0; p < nu; p++) {
+            double fp = f[idx[order[p]] * n_obj + k];
+            double last = p == 0 ? INFINITY : fp - f[idx[order[p - 1]] * n_obj + k];
+            double next = p == nu - 1 ? INFINITY : f[idx[order[p + 1]] * n_obj + k] - fp;
+            if (norm == 0.0) /* pymoo divides by NaN, then maps NaN to 0 */
+                last = next = 0.0;
+            else {
+                last /= norm;
+                next /= norm;
+            }
+            cd[order[p]] += last + next;
+        }
+    }
+    for (size_t u = 0; u < nu; u++)
+        cd[unique[u]] /= (double)n_obj;
+}
+
+/* The state of one run; arrays sized for the merged population (2N). */
+typedef struct ga {
+    const hebo_nsga2_config *cfg;
+    const hebo_nsga2_problem *pb;
+    dnnr_rng *rng;
+    size_t n;                  /* current population size */
+    double *x, *f, *cd;        /* population (2N rows: survivors first, then offspring) */
+    int *rank;
+    double *sx, *sf, *scd;     /* survival scratch */
+    int *srank;
+    size_t *idx, *order, *cwork;
+    unsigned char *nds_work;
+    double *lo_w, *hi_w;       /* per-variable operator bounds (widened for integers) */
+} ga;
+
+static double unif(ga *g) { return dnnr_rng_uniform(g->rng); }
+
+/* Rank-and-crowding survival of the first m rows of (x, f) down to keep rows. */
+static void survive(ga *g, size_t m, size_t keep)
+{
+    size_t nv = g->pb->n_var, no = g->pb->n_obj;
+    hebo_nondominated_rank(g->f, m, no, g->srank, g->nds_work);
+    size_t kept = 0;
+    for (int front = 0; kept < keep; front++) {
+        size_t fm = 0;
+        for (size_t i = 0; i < m; i++)
+            if (g->srank[i] == front)
+                g->idx[fm++] = i;
+        if (fm == 0) {
+            if (front > (int)m)
+                break;
+            continue;
+        }
+        double *fcd = g->scd + kept; /* crowding of this front, in idx order */
+        hebo_crowding(g->f, g->idx, fm, no, g->cd, g->cwork);
+        size_t take_n = fm;
+        if (kept + fm > keep) {
+            /* randomized argsort, descending: shuffle, then stable sort */
+            take_n = keep - kept;
+            for (size_t i = fm; i-- > 1;) {
+                size_t j = (size_t)dnnr_rng_below(g->rng, i + 1);
+                size_t t = g->idx[i];
+                g->idx[i] = g->idx[j];
+                g->idx[j] = t;
+                double c = g->cd[i];
+                g->cd[i] = g->cd[j];
+                g->cd[j] = c;
+            }
+            for (size_t i = 1; i < fm; i++) {
+                size_t vi = g->idx[i];
+                double ci = g->cd[i];
+                size_t p = i;
+                while (p > 0 && g->cd[p - 1] < ci) {
+                    g->idx[p] = g->idx[p - 1];
+                    g->cd[p] = g->cd[p - 1];
+                    p--;
+                }
+                g->idx[p] = vi;
+                g->cd[p] = ci;
+            }
+        }
+        for (size_t t = 0; t < take_n; t++) {
+            size_t src = g->idx[t];
+            memcpy(g->sx + (kept + t) * nv, g->x + src * nv, nv * sizeof(double));
+            memcpy(g->sf + (kept + t) * no, g->f + src * no, no * sizeof(double));
+            fcd[t] = g->cd[t];
+            g->rank[kept + t] = front;
+        }
+        kept += take_n;
+    }
+    memcpy(g->x, g->sx, kept * nv * sizeof(double));
+    memcpy(g->f, g->sf, kept * no * sizeof(double));
+    memcpy(g->cd, g->scd, kept * sizeof(double));
+    g->n = kept;
+}
+
+static size_t tournament(ga *g, size_t a, size_t b)
+{
+    size_t no = g->pb->n_obj;
+    int r = relation(g->f + a * no, g->f + b * no, no);
+    if (r == 1)
+        return a;
+    if (r == -1)
+        return b;
+    if (g->cd[a] > g->cd[b])
+        return a;
+    if (g->cd[b] > g->cd[a])
+        return b;
+    return unif(g) < 0.5 ? a : b;
+}
+
+static double sbx_betaq(double beta, double r, double eta)
+{
+    double alpha = 2.0 - pow(beta, -(eta + 1.0));
+    return r <= 1.0 / alpha ? pow(r * alpha, 1.0 / (eta + 1.0))
+                            : pow(1.0 / (2.0 - r * alpha), 1.0 / (eta + 1.0));
+}
+
+/* Bounded SBX on the variables of one group (integers or reals). */
+static void sbx(ga *g, double *c1, double *c2, int int_group)
+{
+    const hebo_nsga2_problem *pb = g->pb;
+    double eta = g->cfg->sbx_eta;
+    for (size_t v = 0; v < pb->n_var; v++) {
+        int is_int = pb->is_int && pb->is_int[v];
+        if (is_int != int_group)
+            continue;
+        int cross = unif(g) <= g->cfg->sbx_var_prob;
+        if (!cross || fabs(c1[v] - c2[v]) <= 1e-14)
+            continue;
+        double y1 = fmin(c1[v], c2[v]), y2 = fmax(c1[v], c2[v]);
+        double xl = g->lo_w[v], xu = g->hi_w[v];
+        double delta = fmax(y2 - y1, 1e-10);
+        double r = unif(g);
+        double bq1 = sbx_betaq(1.0 + 2.0 * (y1 - xl) / delta, r, eta);
+        double bq2 = sbx_betaq(1.0 + 2.0 * (xu - y2) / delta, r, eta);
+        double o1 = 0.5 * ((y1 + y2) - bq1 * delta);
+        double o2 = 0.5 * ((y1 + y2) + bq2 * delta);
+        if (unif(g) <= 0.5) {
+            double t = o1;
+            o1 = o2;
+            o2 = t;
+        }
+        c1[v] = fmin(fmax(o1, xl), xu);
+        c2[v] = fmin(fmax(o2, xl), xu);
+    }
+}
+
+static void mutate(ga *g, double *c)
+{
+    const hebo_nsga2_problem *pb = g->pb;
+    double eta = g->cfg->pm_eta, p = 1.0 / (double)pb->n_var, mut_pow = 1.0 / (eta + 1.0);
+    for (size_t v = 0; v < pb->n_var; v++) {
+        if (!(unif(g) < p))
+            continue;
+        double xl = g->lo_w[v], xu = g->hi_w[v];
+        if (!(xu > xl))
+            continue;
+        double x = c[v];
+        double d1 = (x - xl) / (xu - xl), d2 = (xu - x) / (xu - xl);
+        double r = unif(g), dq;
+        if (r <= 0.5)
+            dq = pow(2.0 * r + (1.0 - 2.0 * r) * pow(1.0 - d1, eta + 1.0), mut_pow) - 1.0;
+        else
+            dq = 1.0 - pow(2.0 * (1.0 - r) + 2.0 * (r - 0.5) * pow(1.0 - d2, eta + 1.0), mut_pow);
+        c[v] = fmin(fmax(x + dq * (xu - xl), xl), xu);
+    }
+}
+
+static void round_ints(ga *g, double *c)
+{
+    const hebo_nsga2_problem *pb = g->pb;
+    if (!pb->is_int)
+        return;
+    for (size_t v = 0; v < pb->n_var; v++)
+        if (pb->is_int[v])
+            c[v] = fmin(fmax(rint(c[v]), pb->lb[v]), pb->ub[v]); /* half to even */
+}
+
+static int same_point(const double *a, const double *b, size_t n)
+{
+    double d2 = 0.0;
+    for (size_t i = 0; i < n; i++)
+        d2 += (a[i] - b[i]) * (a[i] - b[i]);
+    return sqrt(d2) <= 1e-16;
+}
+
+/* Offspring into rows [n, n + made) of g->x; returns how many were made. */
+static size_t make_offspring(ga *g, size_t wanted, size_t *perm)
+{
+    const hebo_nsga2_problem *pb = g->pb;
+    size_t nv = pb->n_var, n = g->n, made = 0;
+    double *child = g->sx; /* two children of scratch */
+    for (int attempt = 0; attempt < 100 && made < wanted; attempt++) {
+        size_t n_matings = (wanted - made + 1) / 2;
+        size_t need = 4 * n_matings, have = 0;
+        while (have < need) { /* concatenated random permutations */
+            for (size_t i = 0; i < n; i++)
+                perm[have + i] = i;
+            for (size_t i = n; i-- > 1;) {
+                size_t j = (size_t)dnnr_rng_below(g->rng, i + 1);
+                size_t t = perm[have + i];
+                perm[have + i] = perm[have + j];
+                perm[have + j] = t;
+            }
+            have += n;
+        }
+        for (size_t mt = 0; mt < n_matings; mt++) {
+            size_t p1 = tournament(g, perm[4 * mt], perm[4 * mt + 1]);
+            size_t p2 = tournament(g, perm[4 * mt + 2], perm[4 * mt + 3]);
+            double *c1 = child, *c2 = child + nv;
+            memcpy(c1, g->x + p1 * nv, nv * sizeof(double));
+            memcpy(c2, g->x + p2 * nv, nv * sizeof(double));
+            for (int group = 0; group < 2; group++)
+                if (unif(g) < g->cfg->sbx_prob)
+                    sbx(g, c1, c2, group);
+            for (int k = 0; k < 2; k++) {
+                double *c = k ? c2 : c1;
+                mutate(g, c);
+                round_ints(g, c);
+                if (made >= wanted)
+                    break;
+                int dup = 0;
+                for (size_t i = 0; i < n + made && !dup; i++)
+                    dup = same_point(c, g->x + i * nv, nv);
+                if (!dup) {
+                    memcpy(g->x + (n + made) * nv, c, nv * sizeof(double));
+                    made++;
+                }
+            }
+        }
+    }
+    return made;
+}
+
+int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
+                   const hebo_nsga2_problem *pb, const double *init, size_t n_init, dnnr_rng *rng,
+                   double **front_x, size_t *n_front)
+{
+    size_t N = cfg->pop_size, nv = pb->n_var, no = pb->n_obj, M = 2 * N;
+    if (n_init > N)
+        n_init = N;
+    *front_x = NULL;
+    *n_front = 0;
+    size_t doubles = M * nv * 2 + M * no * 2 + M * 2 + 2 * nv;
+    size_t sizes = M * 4 + 4 * M;
+    size_t ints = 2 * M;
+    size_t bytes = doubles * sizeof(double) + sizes * sizeof(size_t) + ints * sizeof(int) +
+                   HEBO_NDS_WORK(M) + 64;
+    unsigned char *block = host->alloc(host->ctx, bytes, 1);
+    if (!block)
+        return DNNR_ENOMEM;
+    ga g = {.cfg = cfg, .pb = pb, .rng = rng};
+    double *d = (double *)(void *)block;
+    g.x = d; d += M * nv;
+    g.sx = d; d += M * nv;
+    g.f = d; d += M * no;
+    g.sf = d; d += M * no;
+    g.cd = d; d += M;
+    g.scd = d; d += M;
+    g.lo_w = d; d += nv;
+    g.hi_w = d; d += nv;
+    size_t *z = (size_t *)(void *)d;
+    g.idx = z; z += M;
+    g.order = z; z += M;
+    g.cwork = z; z += 2 * M;
+    size_t *perm = z; z += 4 * M;
+    int *ip = (int *)(void *)z;
+    g.rank = ip; ip += M;
+    g.srank = ip; ip += M;
+    g.nds_work = (unsigned char *)(void *)ip;
+
+    for (size_t v = 0; v < nv; v++) {
+        int is_int = pb->is_int && pb->is_int[v];
+        /* integers: operate on [lb - 0.5, ub + 0.5] so every value gets a fair share */
+        g.lo_w[v] = is_int ? pb->lb[v] - 0.5 + 1e-16 : pb->lb[v];
+        g.hi_w[v] = is_int ? pb->ub[v] + 0.5 - 1e-16 : pb->ub[v];
+    }
+    memcpy(g.x, init, n_init * nv * sizeof(double));
+    pb->eval(pb->ctx, g.x, n_init, g.f);
+    survive(&g, n_init, n_init);
+    for (size_t gen = 1; gen < cfg->n_gen; gen++) {
+        size_t made = make_offspring(&g, N, perm);
+        if (made == 0)
+            break;
+        pb->eval(pb->ctx, g.x + g.n * nv, made, g.f + g.n * no);
+        survive(&g, g.n + made, N);
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < g.n; i++)
+        count += g.rank[i] == 0;
+    double *out = host->alloc(host->ctx, count ? count * nv : 1, sizeof(double));
+    if (!out) {
+        host->free(host->ctx, block);
+        return DNNR_ENOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < g.n; i++)
+        if (g.rank[i] == 0)
+            memcpy(out + (k++) * nv, g.x + i * nv, nv * sizeof(double));
+    host->free(host->ctx, block);
+    *front_x = out;
+    *n_front = count;
+    return DNNR_OK;
+}
