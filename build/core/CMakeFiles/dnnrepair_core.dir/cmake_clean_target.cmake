@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libdnnrepair_core.a"
-)
