@@ -199,8 +199,9 @@ double dnnr__improvement_rate(double mean_patched, double mean_faulty, double me
 
 /**
  * Whether a repeat produced a patch, in the study's sense (3.1): its final
- * value is finite and strictly better than the faulty mean. A value clamped
- * to the faulty mean is not a patch.
+ * value is finite and strictly better than the faulty mean (by more than
+ * 1e-9 relative, so a value clamped to a differently summed mean is not
+ * mistaken for one). A value clamped to the faulty mean is not a patch.
  */
 int dnnr__patch_exists(double value, double mean_faulty, int maximise);
 
@@ -255,7 +256,11 @@ double dnnr__asymmetric_jaccard(unsigned gt, unsigned patch);
 
 /** Which patch operator set AJ uses. */
 typedef enum dnnr_aj_rule {
-    /** As the study's notebook codes it: operators where the patch differs from the fix. */
+    /**
+     * As the study's notebook codes it: operators where the patch differs
+     * from the fix. A patch that keeps a faulty value still "contains" its
+     * operator, and a patch equal to the fix contains none (AJ 0).
+     */
     DNNR_AJ_STUDY = 0,
     /** As the study describes it: operators the patch changed from the faulty model. */
     DNNR_AJ_INTENDED = 1,

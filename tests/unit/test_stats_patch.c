@@ -80,6 +80,9 @@ START_TEST(patch_existence)
     ck_assert(dnnr__patch_exists(0.10, 0.18, 0));
     ck_assert(!dnnr__patch_exists(0.20, 0.18, 0));
     ck_assert(!dnnr__patch_exists(NAN, 0.18, 0));
+    /* clamped to a mean summed in another order: still no patch */
+    ck_assert(!dnnr__patch_exists(0.85, 0.8499999999999999, 1));
+    ck_assert(!dnnr__patch_exists(0.8499999999999999, 0.85, 0));
 }
 END_TEST
 

@@ -6,7 +6,9 @@
  *
  * Two columns, because the study's code and its description disagree:
  *   aj_study     the patch's operators are those where it differs from the
- *                FIX, as the notebook codes it (the replication value);
+ *                FIX, as the notebook codes it (the replication value):
+ *                a patch that keeps the faulty value still scores, and one
+ *                identical to the fix scores 0;
  *   aj_intended  those where it differs from the FAULTY configuration, what
  *                the paper describes.
  * A fault outside the search space (faulty = fix on every parameter) gives 0.

@@ -1,0 +1,3 @@
+target_link_libraries(test_metrics PRIVATE
+  dnnr_plugin_significance_static dnnr_plugin_improvement_static dnnr_plugin_stability_static
+  dnnr_plugin_complexity_static dnnr_plugin_jaccard_static dnnr_plugin_effectsize_static)
