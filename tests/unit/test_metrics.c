@@ -12,6 +12,7 @@
 
 #include "host/host.h"
 #include "space/space.h"
+#include "util/alloc.h"
 
 const dnnr_plugin_desc *dnnr_plugin_significance_entry(void);
 const dnnr_plugin_desc *dnnr_plugin_improvement_entry(void);
@@ -360,6 +361,51 @@ START_TEST(complexity_and_jaccard_over_repeats)
 }
 END_TEST
 
+/* Fail the k-th allocation inside compute() for k = 0, 1, ... until it
+ * succeeds: each failure is DNNR_ENOMEM with a message, and LeakSanitizer
+ * (sanitizer build) sees no block left behind. */
+static void compute_under_oom(const dnnr_plugin_desc *desc, const char *options,
+                              const dnnr_cell *cell)
+{
+    const dnnr_metric_iface *iface = desc->iface;
+    dnnr_error err = {{0}};
+    int succeeded = 0, failures = 0;
+    for (int k = 0; k < 20 && !succeeded; k++) {
+        dnnr_host *host = dnnr__host_create_simple(desc->name, 1, options, &err);
+        ck_assert_msg(host != NULL, "%s", err.msg);
+        dnnr_metric_init init = {sizeof init, host};
+        dnnr_metric *m = NULL;
+        ck_assert_int_eq(iface->create(&init, &m), DNNR_OK);
+        columns cols = {0};
+        dnnr_column_sink sink = {sizeof sink, &cols, columns_put};
+        dnnr__alloc_fault(k, 0);
+        int rc = iface->compute(m, cell, &sink);
+        int injected = dnnr__alloc_fault(-1, 0);
+        if (rc == DNNR_OK) {
+            succeeded = 1;
+        } else {
+            ck_assert_int_eq(rc, DNNR_ENOMEM);
+            ck_assert_int_gt(injected, 0);
+            ck_assert_ptr_nonnull(strstr(dnnr__host_last_error(host), "out of memory"));
+            failures++;
+        }
+        iface->destroy(m);
+        dnnr__host_destroy(host);
+    }
+    ck_assert(succeeded);
+    ck_assert_int_gt(failures, 0);
+}
+
+START_TEST(out_of_memory)
+{
+    dnnr_cell cell = value_cell(case_b_faulty, 10, fix_070, 10, case_b_patched, 10, 1);
+    compute_under_oom(dnnr_plugin_significance_entry(), NULL, &cell);
+    compute_under_oom(dnnr_plugin_significance_entry(), "exact = true;", &cell);
+    compute_under_oom(dnnr_plugin_stability_entry(), NULL, &cell);
+    compute_under_oom(dnnr_plugin_effectsize_entry(), NULL, &cell);
+}
+END_TEST
+
 static Suite *metrics_suite(void)
 {
     Suite *s = suite_create("metrics");
@@ -375,6 +421,7 @@ static Suite *metrics_suite(void)
     tcase_add_test(tc, stability_table_iii);
     tcase_add_test(tc, effectsize_orientation);
     tcase_add_test(tc, complexity_and_jaccard_over_repeats);
+    tcase_add_test(tc, out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }

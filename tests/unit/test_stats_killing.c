@@ -3,7 +3,9 @@
  * pooled sd, and the one-sided decision rule for accuracy and loss. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "stats/stats.h"
 
@@ -157,6 +159,64 @@ START_TEST(unequal_group_sizes)
 }
 END_TEST
 
+static size_t read_numbers(char *line, const char *tag, double *out, size_t cap)
+{
+    size_t len = strlen(tag);
+    ck_assert_msg(strncmp(line, tag, len) == 0 && line[len] == ' ', "expected '%s' line", tag);
+    size_t n = 0;
+    char *s = line + len, *end;
+    for (;;) {
+        double v = strtod(s, &end);
+        if (end == s)
+            break;
+        ck_assert_uint_lt(n, cap);
+        out[n++] = v;
+        s = end;
+    }
+    return n;
+}
+
+/* gen_killing.py: z, p and d from scipy/numpy on random samples, equal and unequal sizes. */
+START_TEST(agrees_with_scipy_fixtures)
+{
+    FILE *f = fopen(DNNR_TEST_FIXTURES "/stats/killing.txt", "r");
+    ck_assert_msg(f != NULL, "cannot open the fixture file");
+    static char line[1 << 14];
+    double a[64], b[64], want[3], max_z = 0, max_p = 0, max_d = 0;
+    int cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        char name[64];
+        size_t na, nb;
+        ck_assert_int_eq(sscanf(line, "case %63s %zu %zu", name, &na, &nb), 3);
+        ck_assert(fgets(line, sizeof line, f));
+        ck_assert_uint_eq(read_numbers(line, "a", a, 64), na);
+        ck_assert(fgets(line, sizeof line, f));
+        ck_assert_uint_eq(read_numbers(line, "b", b, 64), nb);
+        ck_assert(fgets(line, sizeof line, f));
+        ck_assert_uint_eq(read_numbers(line, "expect", want, 3), 3);
+        dnnr_glm_test glm;
+        ck_assert_int_eq(dnnr__glm_indicator_test(a, na, b, nb, &glm), DNNR_OK);
+        double d = dnnr__cohens_d(a, na, b, nb);
+        /* z and d are O(1..10): compare relative; p absolutely */
+        double dz = fabs(glm.z - want[0]) / fmax(1.0, fabs(want[0]));
+        double dd = fabs(d - want[2]) / fmax(1.0, fabs(want[2]));
+        double dp = fabs(glm.p - want[1]);
+        ck_assert_msg(dz < 1e-9 && dd < 1e-9 && dp < 1e-9, "%s: z %.17g/%.17g p %.17g/%.17g d %.17g/%.17g",
+                      name, glm.z, want[0], glm.p, want[1], d, want[2]);
+        max_z = fmax(max_z, dz);
+        max_p = fmax(max_p, dp);
+        max_d = fmax(max_d, dd);
+        cases++;
+    }
+    fclose(f);
+    ck_assert_int_ge(cases, 50);
+    printf("glm/cohen vs scipy: %d cases, max rel |dz| %.3g, max |dp| %.3g, max rel |dd| %.3g\n",
+           cases, max_z, max_p, max_d);
+}
+END_TEST
+
 static Suite *killing_suite(void)
 {
     Suite *s = suite_create("stats_killing");
@@ -169,6 +229,7 @@ static Suite *killing_suite(void)
     tcase_add_test(tc, effect_bound_is_inclusive_and_one_sided);
     tcase_add_test(tc, zero_spread_and_bad_input);
     tcase_add_test(tc, unequal_group_sizes);
+    tcase_add_test(tc, agrees_with_scipy_fixtures);
     suite_add_tcase(s, tc);
     return s;
 }
