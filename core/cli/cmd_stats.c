@@ -163,6 +163,11 @@ static void print_value(FILE *out, const char *key, double v)
     fprintf(out, "%s = %s\n", key, text);
 }
 
+/* core/stats takes an allocator so plugins can pass the host's; the core
+ * passes its own, which keeps the CLI under the fault-injection hook. */
+static void *core_alloc(void *ctx, size_t n, size_t size) { return dnnr__alloc(n, size); }
+static void core_free(void *ctx, void *p) { dnnr__free(p); }
+
 static const char *method_name(dnnr_wilcoxon_method m)
 {
     return m == DNNR_WILCOXON_EXACT ? "exact" : "approx";
@@ -176,7 +181,7 @@ static int run_wilcoxon(const parsed_args *pa, const number_list *a, const numbe
                                "%s has %zu numbers and %s has %zu: the test pairs them by line",
                                pa->files[0], a->n, pa->files[1], b->n);
     dnnr_wilcoxon res;
-    const dnnr_stats_alloc mem = {NULL, NULL, NULL};
+    const dnnr_stats_alloc mem = {NULL, core_alloc, core_free};
     int rc = dnnr__wilcoxon(a->values, b->values, a->n, pa->method, &mem, &res);
     if (rc == DNNR_EUNSUPPORTED)
         return dnnr__error_set(err, rc, "the exact distribution is limited to %d pairs; use --approx",

@@ -175,6 +175,10 @@ void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r)
     dnnr__buf_put(b, ",", 1);
     dnnr__json_key(b, "run_elapsed");
     dnnr__buf_printf(b, "%.6f", r->run_elapsed);
+    dnnr__buf_printf(b, ",\"direction\":\"%s\",", r->maximise ? "max" : "min");
+    dnnr__json_key(b, "optimum");
+    dnnr__json_number(b, r->optimum);
+    dnnr__buf_printf(b, ",\"searcher_failed\":%s", r->searcher_failed ? "true" : "false");
     dnnr__buf_put(b, "}", 1);
 }
 
@@ -198,13 +202,16 @@ int dnnr__journal_append_trial(dnnr_journal *j, const dnnr_trial_record *r, dnnr
 }
 
 int dnnr__journal_append_ask(dnnr_journal *j, const dnnr_run_key *key, uint64_t trial,
-                             uint64_t tells_before, dnnr_error *err)
+                             uint64_t tells_before, const dnnr_space *space,
+                             const dnnr_value *config, dnnr_error *err)
 {
     dnnr_buf b = {0};
     dnnr__buf_put(&b, "{", 1);
     format_key(&b, key);
-    dnnr__buf_printf(&b, ",\"trial\":%llu,\"tells_before\":%llu}", (unsigned long long)trial,
-                     (unsigned long long)tells_before);
+    dnnr__buf_printf(&b, ",\"trial\":%llu,\"tells_before\":%llu,\"config\":",
+                     (unsigned long long)trial, (unsigned long long)tells_before);
+    format_config(&b, space, config);
+    dnnr__buf_put(&b, "}", 1);
     int rc = append_line(j->asks_fd, &b, "asks.jsonl", err);
     dnnr__buf_free(&b);
     return rc;
@@ -263,4 +270,29 @@ int dnnr__journal_line_matches(const dnnr_json *line, const dnnr_run_key *key)
     return subject && searcher && strcmp(subject, key->subject) == 0 &&
            strcmp(searcher, key->searcher) == 0 && dnnr__json_num(line, "budget") == key->budget &&
            dnnr__json_num(line, "repeat") == (double)key->repeat;
+}
+
+int dnnr__journal_config(const dnnr_json *obj, const dnnr_space *space, dnnr_value *config)
+{
+    if (!obj || obj->type != DNNR_JSON_OBJECT)
+        return DNNR_EPARSE;
+    for (uint32_t i = 0; i < space->n_params; i++) {
+        const dnnr_param *p = space->params[i];
+        const dnnr_json *v = dnnr__json_get(obj, p->name);
+        if (!v)
+            return DNNR_EPARSE;
+        if (p->kind == DNNR_PARAM_CATEGORICAL) {
+            int c = v->type == DNNR_JSON_STRING ? dnnr__param_choice(p, v->string) : -1;
+            if (c < 0)
+                return DNNR_EPARSE;
+            config[i].i = c;
+        } else if (v->type != DNNR_JSON_NUMBER) {
+            return DNNR_EPARSE;
+        } else if (p->kind == DNNR_PARAM_INTEGER) {
+            config[i].i = (int64_t)v->number;
+        } else {
+            config[i].f = v->number;
+        }
+    }
+    return DNNR_OK;
 }

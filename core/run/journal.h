@@ -37,6 +37,9 @@ typedef struct dnnr_trial_record {
     const dnnr_outcome *outcome;
     double started, finished; /* Unix seconds */
     double run_elapsed;       /* seconds since the run started, at the finish */
+    int maximise;             /* the subject's direction, so reports need only this file */
+    double optimum;           /* analytic f*, NaN otherwise */
+    int searcher_failed;      /* the searcher died deciding this trial: its run ends here */
 } dnnr_trial_record;
 
 typedef struct dnnr_journal dnnr_journal;
@@ -46,7 +49,10 @@ int dnnr__journal_open(const char *dir, dnnr_journal **out, dnnr_error *err);
 void dnnr__journal_close(dnnr_journal *j);
 int dnnr__journal_append_trial(dnnr_journal *j, const dnnr_trial_record *r, dnnr_error *err);
 int dnnr__journal_append_ask(dnnr_journal *j, const dnnr_run_key *key, uint64_t trial,
-                             uint64_t tells_before, dnnr_error *err);
+                             uint64_t tells_before, const dnnr_space *space,
+                             const dnnr_value *config, dnnr_error *err);
+/** Read a configuration object written by the journal back into values. */
+int dnnr__journal_config(const dnnr_json *obj, const dnnr_space *space, dnnr_value *config);
 /** The JSON line of a trial record, without the newline. */
 void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r);
 

@@ -60,6 +60,7 @@ int dnnr__worker_start(dnnr_worker *w, dnnr_trial_fn fn, void *ctx, const void *
         worker_child(fds[1], fn, ctx, job);
     }
     close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK); /* drain() reads until EAGAIN */
     w->pid = pid;
     w->fd = fds[0];
     w->started = dnnr__now();
@@ -121,12 +122,12 @@ static int drain(dnnr_worker *w)
         ssize_t n = read(w->fd, chunk, sizeof chunk);
         if (n > 0) {
             dnnr__buf_put(&w->received, chunk, (size_t)n);
-            if ((size_t)n < sizeof chunk)
-                return 0;
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
         return 1; /* EOF, or an error: either way the worker is done with the pipe */
     }
 }

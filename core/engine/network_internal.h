@@ -1,0 +1,61 @@
+/* Internals shared by network.c (building) and pass.c (running). */
+#ifndef DNNR_ENGINE_NETWORK_INTERNAL_H
+#define DNNR_ENGINE_NETWORK_INTERNAL_H
+
+#include "engine/network.h"
+
+typedef enum node_kind {
+    NODE_MATMUL,
+    NODE_CONV,
+    NODE_POOL,
+    NODE_ACT,
+    NODE_SOFTMAX,
+    NODE_DROPOUT,
+    NODE_BNORM,
+} node_kind;
+
+typedef struct dnnr__node {
+    node_kind kind;
+    uint32_t layer;          /* spec layer it comes from */
+    int64_t in_shape[3], out_shape[3];
+    int in_rank, out_rank;
+    int64_t in_size, out_size; /* floats per sample */
+    dnnr_op_desc fwd, bwd_data, bwd_weights; /* with dims[...][0] = 1; set per n */
+    dnnr_op_desc fwd_infer;  /* batch norm inference */
+    dnnr_buffer *y, *dy;     /* out_size x max_batch */
+    dnnr_buffer *aux;        /* pool argmax, dropout mask */
+    dnnr_buffer *bmean, *bvar, *dx_scratch; /* batch norm */
+    int32_t p_first;         /* index of its first parameter, -1 none */
+    dnnr_buffer *zero_bias, *bias_grad_sink; /* use_bias = false */
+    double momentum;
+} dnnr__node;
+
+#define DNNR_NET_PLANSETS 6
+
+typedef struct planset {
+    int64_t n; /* 0 = unused */
+    uint64_t last_used;
+    dnnr_plan **fwd, **fwd_infer, **bwd_data, **bwd_weights; /* one per node */
+} planset;
+
+struct dnnr__net {
+    dnnr__device *dev;
+    const dnnr_model_spec *spec;
+    int64_t max_batch, in_size;
+    dnnr_buffer *x;
+    uint32_t n_nodes;
+    dnnr__node *nodes;
+    uint32_t n_params, n_weighted;
+    dnnr__param *params;
+    dnnr_buffer *penalty;
+    float *scratch; /* host, max param count */
+    double flops;
+    planset sets[DNNR_NET_PLANSETS];
+    uint64_t clock;
+};
+
+/* The plans for batch size n (made on first use). */
+int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err);
+void dnnr__net_free_plans(dnnr__net *net);
+
+#endif

@@ -1,0 +1,575 @@
+/* The orchestrator's loop: activate runs, ask their searchers while workers
+ * are free and budget remains, journal and tell each finished trial, end
+ * runs. With one worker the order of every ask and tell is a function of the
+ * experiment file alone, so the same file gives the same trials. */
+#include "run/orchestrator.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host/host.h"
+#include "report/report.h"
+#include "run/run_state.h"
+#include "space/space.h"
+#include "util/alloc.h"
+#include "util/io.h"
+
+uint64_t dnnr__run_seed(int64_t experiment_seed, const char *subject, const char *searcher,
+                        double budget, int64_t repeat)
+{
+    char text[64];
+    uint64_t h = dnnr__hash_string(0, subject);
+    h = dnnr__hash_string(h, "\x1f");
+    h = dnnr__hash_string(h, searcher);
+    snprintf(text, sizeof text, "\x1f%.17g\x1f%lld", budget, (long long)repeat);
+    h = dnnr__hash_string(h, text);
+    return dnnr_rng_derive((uint64_t)experiment_seed, h);
+}
+
+/* ---- budgets ------------------------------------------------------------ */
+
+void dnnr__run_budget(const run_state *run, dnnr_budget_info *out)
+{
+    *out = run->budget;
+    if (out->kind == DNNR_BUDGET_SECONDS)
+        out->used = run->elapsed_before + (run->started > 0 ? dnnr__now() - run->started : 0);
+}
+
+static int budget_left(const run_state *run)
+{
+    dnnr_budget_info b;
+    dnnr__run_budget(run, &b);
+    return b.used < b.total;
+}
+
+/* ---- slots -------------------------------------------------------------- */
+
+trial_slot *dnnr__slot_new(run_state *run, uint64_t trial)
+{
+    trial_slot *slot = dnnr__alloc(1, sizeof *slot);
+    if (!slot)
+        return NULL;
+    slot->config = dnnr__alloc(run->rt->subject->space->n_params + 1, sizeof *slot->config);
+    if (!slot->config) {
+        dnnr__free(slot);
+        return NULL;
+    }
+    slot->run = run;
+    slot->trial = trial;
+    slot->warm_start = -1;
+    return slot;
+}
+
+void dnnr__slot_free(trial_slot *slot)
+{
+    if (!slot)
+        return;
+    dnnr__free(slot->config);
+    dnnr__free(slot->monitor_state);
+    dnnr__free(slot);
+}
+
+static void set_fatal(orchestrator *o, const dnnr_error *err)
+{
+    if (!o->fatal)
+        o->fatal_err = *err;
+    o->fatal = 1;
+}
+
+/* ---- recording and telling ---------------------------------------------- */
+
+static int journal_trial(orchestrator *o, const trial_slot *slot, const dnnr_outcome *out,
+                         double objective, int searcher_failed)
+{
+    run_state *run = slot->run;
+    dnnr_trial_record rec = {
+        .key = run->key, .trial = slot->trial, .tell_index = run->tells,
+        .space = run->rt->subject->space, .config = slot->config, .fidelity = slot->fidelity,
+        .warm_start = slot->warm_start, .note = slot->note, .objective = objective,
+        .outcome = out, .started = slot->started_wall, .finished = dnnr__wall_clock(),
+        .maximise = run->rt->subject->maximise, .optimum = run->rt->subject->optimum,
+        .searcher_failed = searcher_failed};
+    dnnr_budget_info b;
+    dnnr__run_budget(run, &b);
+    rec.run_elapsed = run->elapsed_before + (run->started > 0 ? dnnr__now() - run->started : 0);
+    dnnr_error err;
+    int rc = dnnr__journal_append_trial(o->journal, &rec, &err);
+    if (rc) {
+        dnnr__error_prefix(&err, "%s", o->out_dir);
+        set_fatal(o, &err);
+    }
+    return rc;
+}
+
+int dnnr__run_tell(orchestrator *o, run_state *run, const dnnr_trial_result *res)
+{
+    dnnr_budget_info b;
+    dnnr__run_budget(run, &b);
+    run->tells++;
+    run->blocked = 0;
+    if (!dnnr__searcher_proc_alive(run->sp))
+        return DNNR_OK;
+    dnnr_error err;
+    int rc = dnnr__searcher_proc_tell(run->sp, &b, res, &err);
+    if (rc) {
+        if (o->opt->progress)
+            fprintf(o->opt->progress, "%s\n", err.msg);
+        run->failed = 1;
+    }
+    return rc;
+}
+
+static void fill_result(dnnr_trial_result *res, const trial_slot *slot, const dnnr_outcome *out,
+                        double objective, const dnnr_epoch_record **epochs)
+{
+    for (uint32_t i = 0; i < out->n_epochs; i++)
+        epochs[i] = &out->epochs[i];
+    *res = (dnnr_trial_result){
+        .struct_size = sizeof *res, .trial_id = slot->trial, .config = slot->config,
+        .fidelity = slot->fidelity, .warm_start = slot->warm_start, .status = out->status,
+        .message = out->message, .objective = objective, .metric = out->metric,
+        .n_epochs = out->n_epochs, .epochs = epochs, .stopped_early = out->stopped_early,
+        .cost_seconds = out->cost_seconds, .cost_units = out->cost_units};
+}
+
+/* A trial is over: journal it (fsync), then tell its searcher. */
+static void complete_trial(orchestrator *o, trial_slot *slot, const dnnr_outcome *out)
+{
+    run_state *run = slot->run;
+    double objective = out->status == DNNR_TRIAL_OK ? dnnr__objective(run->rt->subject, out->metric)
+                                                    : NAN;
+    if (journal_trial(o, slot, out, objective, 0) == DNNR_OK) {
+        const dnnr_epoch_record **epochs = dnnr__alloc(out->n_epochs + 1, sizeof *epochs);
+        if (epochs) {
+            dnnr_trial_result res;
+            fill_result(&res, slot, out, objective, epochs);
+            dnnr__run_tell(o, run, &res);
+        }
+        dnnr__free(epochs);
+    }
+    run->in_flight--;
+    run->finished_trials++;
+    o->trials_total++;
+    if (out->status != DNNR_TRIAL_OK)
+        run->failed_trials++;
+    if (run->budget.kind == DNNR_BUDGET_UNITS)
+        run->budget.used += out->cost_units;
+    if (out->status == DNNR_TRIAL_OK && !(objective >= run->best_objective))
+        run->best_objective = objective;
+}
+
+/* The searcher died or failed deciding trial `trial`: record that trial as
+ * crashed (so the loss is visible) and end the run. */
+static void searcher_failed(orchestrator *o, run_state *run, const dnnr_error *why)
+{
+    trial_slot *slot = dnnr__slot_new(run, run->next_trial++);
+    if (slot) {
+        memcpy(slot->config, run->rt->subject->faulty,
+               run->rt->subject->space->n_params * sizeof *slot->config);
+        snprintf(slot->note, sizeof slot->note, "no configuration: the searcher failed");
+        slot->started_wall = dnnr__wall_clock();
+        dnnr_outcome out;
+        dnnr__outcome_init(&out);
+        dnnr__outcome_set(&out, DNNR_TRIAL_CRASHED, "%s", why->msg);
+        journal_trial(o, slot, &out, NAN, 1);
+        run->finished_trials++;
+        run->failed_trials++;
+        o->trials_total++;
+        dnnr__slot_free(slot);
+    }
+    if (o->opt->progress)
+        fprintf(o->opt->progress, "%s: %s; its run ends here\n", run->spec->label, why->msg);
+    run->failed = 1;
+    dnnr__searcher_proc_stop(run->sp);
+    run->sp = NULL;
+}
+
+/* ---- dispatching -------------------------------------------------------- */
+
+int dnnr__run_dispatch(orchestrator *o, trial_slot *slot, int journal_ask)
+{
+    run_state *run = slot->run;
+    if (journal_ask) {
+        dnnr_error err;
+        if (dnnr__journal_append_ask(o->journal, &run->key, slot->trial, run->tells,
+                                     run->rt->subject->space, slot->config, &err)) {
+            set_fatal(o, &err);
+            dnnr__slot_free(slot);
+            return DNNR_EIO;
+        }
+    }
+    if (o->n_queue == o->cap_queue) {
+        size_t cap = o->cap_queue ? o->cap_queue * 2 : 16;
+        trial_slot **grown = dnnr__realloc(o->queue, cap * sizeof *grown);
+        if (!grown) {
+            dnnr__slot_free(slot);
+            return DNNR_ENOMEM;
+        }
+        o->queue = grown;
+        o->cap_queue = cap;
+    }
+    o->queue[o->n_queue++] = slot;
+    run->in_flight++;
+    if (run->budget.kind == DNNR_BUDGET_EVALUATIONS)
+        run->budget.used += 1;
+    return DNNR_OK;
+}
+
+static int start_queued(orchestrator *o, size_t worker)
+{
+    trial_slot *slot = o->queue[0];
+    memmove(o->queue, o->queue + 1, (o->n_queue - 1) * sizeof *o->queue);
+    o->n_queue--;
+    run_state *run = slot->run;
+    slot->job = (dnnr_trial_job){
+        .rt = run->rt, .config = slot->config, .fidelity = slot->fidelity,
+        .seed = dnnr_rng_derive(run->seed, slot->trial), .warm_start = slot->warm_start,
+        .flags = slot->flags, .monitor_state = slot->monitor_state,
+        .monitor_state_size = slot->monitor_state_size, .searcher = run->iface};
+    slot->started_wall = dnnr__wall_clock();
+    dnnr_error err;
+    int rc = dnnr__worker_start(&o->workers[worker], dnnr__trial_execute, NULL, &slot->job,
+                                o->e->trial_timeout, slot, &err);
+    if (rc) {
+        dnnr_outcome out;
+        dnnr__outcome_init(&out);
+        dnnr__outcome_set(&out, DNNR_TRIAL_CRASHED, "%s", err.msg);
+        complete_trial(o, slot, &out);
+        dnnr__slot_free(slot);
+        return rc;
+    }
+    o->slots[worker] = slot;
+    return DNNR_OK;
+}
+
+/* Ask one run's searcher for a trial and queue it. Returns 1 if queued. */
+static int ask_run(orchestrator *o, run_state *run)
+{
+    if (run->phase != RUN_ACTIVE || run->blocked || run->asking_done || run->failed ||
+        !budget_left(run))
+        return 0;
+    trial_slot *slot = dnnr__slot_new(run, run->next_trial);
+    if (!slot)
+        return 0;
+    dnnr_asked asked = {.config = slot->config};
+    dnnr_budget_info b;
+    dnnr__run_budget(run, &b);
+    dnnr_error err;
+    int rc = dnnr__searcher_proc_ask(run->sp, slot->trial, &b, &asked, &err);
+    if (rc == DNNR_EAGAIN || rc == DNNR_EDONE) {
+        if (rc == DNNR_EAGAIN && run->in_flight == 0) {
+            /* Waiting with nothing in flight would wait forever. */
+            if (o->opt->progress)
+                fprintf(o->opt->progress, "%s asked to wait with no trial in flight; its run ends\n",
+                        run->spec->label);
+            rc = DNNR_EDONE;
+        }
+        run->blocked = rc == DNNR_EAGAIN;
+        run->asking_done = rc == DNNR_EDONE;
+        dnnr__slot_free(slot);
+        return 0;
+    }
+    if (rc == DNNR_OK && dnnr__space_check_config(run->rt->subject->space, slot->config, &err))
+        rc = dnnr__error_set(&err, DNNR_EINVAL, "searcher '%s' proposed an invalid configuration: %s",
+                             run->spec->label, err.msg);
+    if (rc) {
+        dnnr__free(asked.monitor_state);
+        dnnr__slot_free(slot);
+        searcher_failed(o, run, &err);
+        return 0;
+    }
+    run->next_trial++;
+    slot->fidelity = asked.fidelity;
+    slot->warm_start = asked.warm_start;
+    slot->flags = asked.flags;
+    memcpy(slot->note, asked.note, sizeof slot->note);
+    slot->monitor_state = asked.monitor_state;
+    slot->monitor_state_size = asked.monitor_state_size;
+    return dnnr__run_dispatch(o, slot, 1) == DNNR_OK;
+}
+
+/* ---- run lifecycle ------------------------------------------------------ */
+
+static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
+{
+    const dnnr_subject_rt *rt = run->rt;
+    dnnr_searcher_proc_params p = {
+        .iface = run->iface, .label = run->spec->label, .options = run->spec->options,
+        .options_file = o->e->file, .seed = run->seed, .space = rt->subject->space,
+        .start = rt->subject->faulty, .metric_kind = rt->subject->metric_kind,
+        .fidelity_kind = rt->analytic ? rt->info.fidelity_kind : DNNR_FIDELITY_NONE,
+        .min_fidelity = rt->analytic ? rt->info.min_fidelity : 0,
+        .max_fidelity = rt->analytic ? rt->info.max_fidelity : 0,
+        .max_in_flight = (uint32_t)o->n_workers, .call_timeout = 600, .budget = run->budget};
+    return dnnr__searcher_proc_start(&p, &run->sp, err);
+}
+
+static void activate(orchestrator *o, run_state *run)
+{
+    dnnr_error err;
+    run->phase = RUN_ACTIVE;
+    run->started = dnnr__now();
+    if (run->replay.searcher_failed) {
+        run->failed = 1; /* its searcher died before: do not ask it again */
+        return;
+    }
+    if (start_searcher(o, run, &err)) {
+        searcher_failed(o, run, &err);
+        return;
+    }
+    if (run->replay.n_asks || run->replay.n_results) {
+        dnnr__replay_run(o, run);
+        return;
+    }
+    /* Trial 0 is the start (faulty) configuration, evaluated by the host. */
+    trial_slot *slot = dnnr__slot_new(run, run->next_trial++);
+    if (!slot)
+        return;
+    memcpy(slot->config, run->rt->subject->faulty,
+           run->rt->subject->space->n_params * sizeof *slot->config);
+    snprintf(slot->note, sizeof slot->note, "start configuration");
+    dnnr__run_dispatch(o, slot, 1);
+}
+
+static void finish_if_done(orchestrator *o, run_state *run)
+{
+    if (run->phase != RUN_ACTIVE || run->in_flight > 0)
+        return;
+    int queued = 0;
+    for (size_t i = 0; i < o->n_queue; i++)
+        queued |= o->queue[i]->run == run;
+    if (queued || !(run->asking_done || run->failed || !budget_left(run)))
+        return;
+    dnnr__searcher_proc_stop(run->sp);
+    run->sp = NULL;
+    run->phase = RUN_DONE;
+    o->runs_done++;
+    dnnr__progress_run_done(o, run);
+}
+
+/* Fill free workers: queued trials first, then asks in run order, then
+ * newly activated runs. */
+static void fill(orchestrator *o)
+{
+    for (size_t w = 0; w < o->n_workers && !o->fatal; w++) {
+        if (o->workers[w].pid > 0)
+            continue;
+        while (o->n_queue == 0 && !(o->opt->stop && *o->opt->stop)) {
+            int asked = 0;
+            for (size_t i = 0; i < o->n_runs && !asked; i++) {
+                asked = ask_run(o, &o->runs[i]);
+                finish_if_done(o, &o->runs[i]);
+            }
+            if (asked)
+                break;
+            if (o->next_pending >= o->n_runs)
+                break;
+            activate(o, &o->runs[o->next_pending++]);
+        }
+        if (o->n_queue == 0)
+            break;
+        start_queued(o, w);
+    }
+}
+
+static int busy_workers(const orchestrator *o)
+{
+    int n = 0;
+    for (size_t w = 0; w < o->n_workers; w++)
+        n += o->workers[w].pid > 0;
+    return n;
+}
+
+static void loop(orchestrator *o)
+{
+    for (;;) {
+        fill(o);
+        for (size_t i = 0; i < o->n_runs; i++)
+            finish_if_done(o, &o->runs[i]);
+        if (o->fatal || busy_workers(o) == 0)
+            break;
+        dnnr_outcome out;
+        int w = dnnr__workers_wait(o->workers, o->n_workers, 1.0, &out);
+        if (w >= 0) {
+            trial_slot *slot = o->slots[w];
+            o->slots[w] = NULL;
+            complete_trial(o, slot, &out);
+            dnnr__outcome_clear(&out);
+            run_state *run = slot->run;
+            dnnr__slot_free(slot);
+            finish_if_done(o, run);
+        }
+        dnnr__progress_update(o);
+        if (o->opt->stop && *o->opt->stop) {
+            /* Trials in flight are not journaled: --resume runs them again. */
+            for (size_t i = 0; i < o->n_workers; i++) {
+                if (o->workers[i].pid > 0) {
+                    dnnr__worker_kill(&o->workers[i]);
+                    dnnr__slot_free(o->slots[i]);
+                    o->slots[i] = NULL;
+                }
+            }
+            break;
+        }
+    }
+}
+
+/* ---- setup and teardown ------------------------------------------------- */
+
+static const dnnr_searcher_iface *searcher_iface(const dnnr_registry *reg,
+                                                 const dnnr_searcher_spec *spec, const char *file,
+                                                 dnnr_error *err)
+{
+    const dnnr_plugin *p = dnnr__registry_find(reg, DNNR_KIND_SEARCHER, spec->plugin);
+    if (!p) {
+        dnnr__error_set(err, DNNR_ENOTFOUND,
+                        "%s: no searcher plugin named '%s' (see `dnnrepair plugins`)", file,
+                        spec->plugin);
+        return NULL;
+    }
+    return p->desc->iface;
+}
+
+int dnnr__experiment_check_searchers(const dnnr_experiment *e, const dnnr_registry *reg,
+                                     dnnr_error *err)
+{
+    const dnnr_subject *s = e->subjects[0];
+    for (size_t i = 0; i < e->n_searchers; i++) {
+        const dnnr_searcher_iface *iface = searcher_iface(reg, &e->searchers[i], e->file, err);
+        if (!iface)
+            return DNNR_ENOTFOUND;
+        dnnr_searcher_proc_params p = {
+            .iface = iface, .label = e->searchers[i].label, .options = e->searchers[i].options,
+            .options_file = e->file, .seed = 1, .space = s->space, .start = s->faulty,
+            .metric_kind = s->metric_kind, .max_in_flight = 1, .call_timeout = 60,
+            .budget = {.struct_size = sizeof(dnnr_budget_info), .total = 1}};
+        dnnr_searcher_proc *sp = NULL;
+        int rc = dnnr__searcher_proc_start(&p, &sp, err);
+        dnnr__searcher_proc_stop(sp);
+        if (rc)
+            return rc;
+    }
+    return DNNR_OK;
+}
+
+static int build_runs(orchestrator *o, dnnr_error *err)
+{
+    dnnr_experiment *e = o->e;
+    o->n_runs = e->n_subjects * e->n_searchers * e->n_budgets * (size_t)e->repeats;
+    o->runs = dnnr__alloc(o->n_runs + 1, sizeof *o->runs);
+    if (!o->runs)
+        return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t s = 0; s < e->n_subjects; s++)
+        for (size_t m = 0; m < e->n_searchers; m++)
+            for (size_t b = 0; b < e->n_budgets; b++)
+                for (int64_t r = 0; r < e->repeats; r++, k++) {
+                    run_state *run = &o->runs[k];
+                    run->index = k;
+                    run->rt = o->rts[s];
+                    run->spec = &e->searchers[m];
+                    run->iface = searcher_iface(o->reg, run->spec, e->file, err);
+                    if (!run->iface)
+                        return DNNR_ENOTFOUND;
+                    run->key = (dnnr_run_key){.subject = e->subjects[s]->id,
+                                              .searcher = run->spec->label,
+                                              .budget = e->budgets[b], .repeat = r};
+                    run->seed = dnnr__run_seed(e->seed, run->key.subject, run->key.searcher,
+                                               run->key.budget, r);
+                    run->best_objective = INFINITY;
+                    /* Analytic subjects count evaluations, the start trial included. */
+                    run->budget = (dnnr_budget_info){.struct_size = sizeof(dnnr_budget_info),
+                                                     .kind = DNNR_BUDGET_EVALUATIONS,
+                                                     .total = e->budgets[b]};
+                }
+    return DNNR_OK;
+}
+
+static int prepare_output(orchestrator *o, dnnr_error *err)
+{
+    const char *dir = o->opt->out_dir ? o->opt->out_dir : o->e->output;
+    o->out_dir = dnnr__strdup(dir);
+    char *trials = dnnr__asprintf("%s/trials.jsonl", dir);
+    if (!o->out_dir || !trials) {
+        dnnr__free(trials);
+        return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+    }
+    FILE *f = fopen(trials, "r");
+    int exists = f != NULL;
+    if (f)
+        fclose(f);
+    dnnr__free(trials);
+    if (exists && !o->opt->resume)
+        return dnnr__error_set(err, DNNR_EINVAL,
+                               "%s already holds a run (trials.jsonl); continue it with --resume "
+                               "or choose another folder with --out",
+                               dir);
+    return dnnr__journal_open(dir, &o->journal, err);
+}
+
+static void teardown(orchestrator *o)
+{
+    for (size_t w = 0; w < o->n_workers; w++) {
+        if (o->workers && o->workers[w].pid > 0)
+            dnnr__worker_kill(&o->workers[w]);
+        if (o->slots)
+            dnnr__slot_free(o->slots[w]);
+        if (o->workers)
+            dnnr__buf_free(&o->workers[w].received);
+    }
+    for (size_t i = 0; i < o->n_queue; i++)
+        dnnr__slot_free(o->queue[i]);
+    for (size_t i = 0; i < o->n_runs; i++) {
+        dnnr__searcher_proc_stop(o->runs[i].sp);
+        dnnr__free(o->runs[i].replay.asks);
+        dnnr__free(o->runs[i].replay.results);
+    }
+    for (size_t s = 0; o->rts && s < o->e->n_subjects; s++)
+        dnnr__subject_rt_close(o->rts[s]);
+    dnnr__journal_lines_free(&o->journal_trials);
+    dnnr__journal_lines_free(&o->journal_asks);
+    dnnr__journal_close(o->journal);
+    dnnr__free(o->queue);
+    dnnr__free(o->rts);
+    dnnr__free(o->runs);
+    dnnr__free(o->workers);
+    dnnr__free(o->slots);
+    dnnr__free(o->out_dir);
+}
+
+int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_options *opt,
+                         dnnr_error *err)
+{
+    orchestrator o = {.e = e, .reg = reg, .opt = opt};
+    o.n_workers = (size_t)(opt->workers > 0 ? opt->workers : e->workers);
+    o.rts = dnnr__alloc(e->n_subjects, sizeof *o.rts);
+    o.workers = dnnr__alloc(o.n_workers, sizeof *o.workers);
+    o.slots = dnnr__alloc(o.n_workers, sizeof *o.slots);
+    int rc = (!o.rts || !o.workers || !o.slots) ? dnnr__error_set(err, DNNR_ENOMEM, "out of memory")
+                                                : DNNR_OK;
+    for (size_t s = 0; s < e->n_subjects && !rc; s++)
+        rc = dnnr__subject_rt_open(e->subjects[s], reg, &o.rts[s], err);
+    if (!rc)
+        rc = dnnr__experiment_check_searchers(e, reg, err);
+    if (!rc)
+        rc = prepare_output(&o, err);
+    if (!rc)
+        rc = build_runs(&o, err);
+    if (!rc && opt->resume)
+        rc = dnnr__replay_index(&o, err);
+    if (!rc) {
+        loop(&o);
+        dnnr__progress_end(&o);
+        if (o.fatal)
+            rc = dnnr__error_set(err, DNNR_EIO, "%s", o.fatal_err.msg);
+        else if (opt->stop && *opt->stop)
+            rc = dnnr__error_set(err, DNNR_ECANCELLED,
+                                 "interrupted: %zu of %zu runs finished; continue with --resume",
+                                 o.runs_done, o.n_runs);
+    }
+    if (!rc)
+        rc = dnnr__report_write(o.out_dir, err);
+    teardown(&o);
+    return rc;
+}

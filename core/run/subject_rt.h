@@ -1,0 +1,47 @@
+/* A subject made ready to run: its loader plugin instantiated (with the
+ * dataset group's options), an analytic subject's space and start taken from
+ * the loader, a data set loaded. Trials execute against it in workers. */
+#ifndef DNNR_RUN_SUBJECT_RT_H
+#define DNNR_RUN_SUBJECT_RT_H
+
+#include <dnnrepair/dnnrepair.h>
+
+#include "config/subject.h"
+#include "registry/registry.h"
+#include "run/outcome.h"
+#include "util/error.h"
+
+typedef struct dnnr_subject_rt {
+    dnnr_subject *subject; /* borrowed */
+    const dnnr_plugin *loader_plugin;
+    const dnnr_loader_iface *loader_iface;
+    dnnr_loader *loader;
+    dnnr_host *host;
+    int analytic;
+    dnnr_analytic info;   /* analytic subjects */
+    dnnr_dataset dataset; /* data-set subjects */
+} dnnr_subject_rt;
+
+/** What one trial asks the subject to do. */
+typedef struct dnnr_trial_job {
+    const dnnr_subject_rt *rt;
+    const dnnr_value *config;
+    double fidelity;
+    uint64_t seed; /* the trial's own stream key */
+    int64_t warm_start;
+    uint32_t flags;
+    const void *monitor_state;
+    uint32_t monitor_state_size;
+    const dnnr_searcher_iface *searcher; /* for its monitor(), may be NULL */
+} dnnr_trial_job;
+
+/** Instantiate the subject's loader; for analytic subjects set the space. */
+int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, dnnr_subject_rt **out,
+                          dnnr_error *err);
+void dnnr__subject_rt_close(dnnr_subject_rt *rt);
+/** Run one trial (in a worker process): a dnnr_trial_fn over dnnr_trial_job. */
+void dnnr__trial_execute(void *ctx, const void *job, dnnr_outcome *out);
+/** The objective searchers minimise for a metric value. */
+double dnnr__objective(const dnnr_subject *s, double metric);
+
+#endif
