@@ -1,0 +1,68 @@
+/* Internal to the onednn backend: the instance, buffers and plans, and the
+ * per-concept plan constructors (dense.c, conv.c, pool.c, act.c, norm.c,
+ * update.c, dropout.c). */
+#ifndef DNNR_ONEDNN_H
+#define DNNR_ONEDNN_H
+
+#include <stdint.h>
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include <dnnrepair/dnnrepair.h>
+
+struct dnnr_backend {
+    const dnnr_host *host;
+    dnnl_engine_t engine;
+    dnnl_stream_t stream;
+    int threads;
+};
+
+struct dnnr_buffer {
+    float *data; /* 64-byte aligned; bytes may hold any element type */
+    size_t bytes;
+};
+
+#define ONEDNN_MAX_MEMS 6
+
+typedef int (*onednn_run_fn)(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
+                             const dnnr_run_args *args);
+
+struct dnnr_plan {
+    dnnr_op_desc d;
+    uint32_t n_operands; /* how many operands run() needs */
+    onednn_run_fn run;
+    /* oneDNN part (dense, conv): one primitive whose memories are bound to
+     * operand buffers by index at run time. */
+    dnnl_primitive_t prim;
+    int n_mems;
+    dnnl_memory_t mem[ONEDNN_MAX_MEMS];
+    int mem_arg[ONEDNN_MAX_MEMS];     /* DNNL_ARG_* */
+    int mem_operand[ONEDNN_MAX_MEMS]; /* which operand feeds it */
+    /* bias gradient computed in C alongside (dense, conv): rows x cols */
+    int64_t rows, cols;
+    double *scratch; /* plan-owned host scratch (update: block sums) */
+};
+
+/* Each returns DNNR_OK after filling p (p->d already set), or an error after
+ * host->set_error. supports_* answer without side effects. */
+int onednn_dense_plan(dnnr_backend *b, dnnr_plan *p);
+int onednn_conv_plan(dnnr_backend *b, dnnr_plan *p);
+int onednn_pool_plan(dnnr_backend *b, dnnr_plan *p);
+int onednn_act_plan(dnnr_backend *b, dnnr_plan *p);
+int onednn_norm_plan(dnnr_backend *b, dnnr_plan *p);
+int onednn_update_plan(dnnr_backend *b, dnnr_plan *p);
+int onednn_dropout_plan(dnnr_backend *b, dnnr_plan *p);
+
+/* Shared oneDNN helpers (backend.c). */
+int onednn_check(dnnr_backend *b, dnnl_status_t st, const char *what);
+/* Add a memory bound to operand `operand` as argument `arg`. */
+int onednn_add_mem(dnnr_backend *b, dnnr_plan *p, const dnnl_memory_desc_t *md, int arg,
+                   int operand);
+/* Create p->prim from a primitive descriptor (which it destroys). */
+int onednn_make_prim(dnnr_backend *b, dnnr_plan *p, dnnl_primitive_desc_t pd);
+/* Bind operand buffers and execute p->prim. */
+int onednn_exec(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops);
+/* db[c] = sum over rows of dy[r, c], the bias gradient of dense and conv. */
+void onednn_bias_grad(const float *dy, float *db, int64_t rows, int64_t cols);
+
+#endif
