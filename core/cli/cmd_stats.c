@@ -140,8 +140,8 @@ static int parse_args(int argc, char **argv, int is_kill, parsed_args *pa, dnnr_
         else if (a[0] == '-' && a[1] != '\0')
             return dnnr__error_set(err, DNNR_EINVAL, "stats %s: unknown option '%s'", argv[1], a);
         else if (pa->n_files == 2)
-            return dnnr__error_set(err, DNNR_EINVAL, "stats %s: unexpected argument '%s'",
-                                   argv[1], a);
+            return dnnr__error_set(err, DNNR_EINVAL, "stats %s: unexpected argument '%s'", argv[1],
+                                   a);
         else
             pa->files[pa->n_files++] = a;
     }
@@ -184,7 +184,8 @@ static int run_wilcoxon(const parsed_args *pa, const number_list *a, const numbe
     const dnnr_stats_alloc mem = {NULL, core_alloc, core_free};
     int rc = dnnr__wilcoxon(a->values, b->values, a->n, pa->method, &mem, &res);
     if (rc == DNNR_EUNSUPPORTED)
-        return dnnr__error_set(err, rc, "the exact distribution is limited to %d pairs; use --approx",
+        return dnnr__error_set(err, rc,
+                               "the exact distribution is limited to %d pairs; use --approx",
                                DNNR_WILCOXON_EXACT_MAX_N);
     if (rc == DNNR_EINVAL)
         return dnnr__error_set(err, rc,
@@ -223,8 +224,8 @@ static int run_kill(const parsed_args *pa, const number_list *faulty, const numb
     print_value(out, "p", k.p);
     fprintf(out, "p3 = %.3f\n", k.p3);
     print_value(out, "cohen_d", k.d);
-    fprintf(out, "rule = p3 < %.2f and d %s %.1f\n", DNNR_KILLING_ALPHA, pa->loss ? "<=" : ">=",
-            pa->loss ? -DNNR_KILLING_EFFECT : DNNR_KILLING_EFFECT);
+    fprintf(out, "rule = p3 < %.2f and d %s %.1f\n", DNNR_KILLING_ALPHA,
+            pa->loss ? "<=" : ">=", pa->loss ? -DNNR_KILLING_EFFECT : DNNR_KILLING_EFFECT);
     fprintf(out, "verdict = %s\n", k.killed ? "killed" : "not killed");
     return DNNR_OK;
 }

@@ -64,8 +64,7 @@ int dnnr__param_value_equal(const dnnr_param *p, dnnr_value a, dnnr_value b)
     return same_as_typed(p, a, b);
 }
 
-size_t dnnr__config_changed_count(const dnnr_space *space, const dnnr_value *a,
-                                  const dnnr_value *b)
+size_t dnnr__config_changed_count(const dnnr_space *space, const dnnr_value *a, const dnnr_value *b)
 {
     size_t changed = 0;
     for (uint32_t i = 0; i < space->n_params; i++)

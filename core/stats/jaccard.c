@@ -11,9 +11,10 @@ static const struct {
     const char *part;
     unsigned op;
 } operator_names[] = {
-    {"act", DNNR_OP_ACT},   {"batch_size", DNNR_OP_BATCH_SIZE}, {"epochs", DNNR_OP_EPOCHS},
-    {"loss", DNNR_OP_LOSS}, {"lr", DNNR_OP_LR},                 {"optimizer", DNNR_OP_OPTIMIZER},
-    {"ki", DNNR_OP_KI},     {"kr", DNNR_OP_KR},
+    {"act", DNNR_OP_ACT},       {"batch_size", DNNR_OP_BATCH_SIZE},
+    {"epochs", DNNR_OP_EPOCHS}, {"loss", DNNR_OP_LOSS},
+    {"lr", DNNR_OP_LR},         {"optimizer", DNNR_OP_OPTIMIZER},
+    {"ki", DNNR_OP_KI},         {"kr", DNNR_OP_KR},
 };
 
 unsigned dnnr__operator_of_name(const char *name)
@@ -26,8 +27,7 @@ unsigned dnnr__operator_of_name(const char *name)
     return 0;
 }
 
-unsigned dnnr__operators_changed(const dnnr_space *space, const dnnr_value *a,
-                                 const dnnr_value *b)
+unsigned dnnr__operators_changed(const dnnr_space *space, const dnnr_value *a, const dnnr_value *b)
 {
     unsigned ops = 0;
     for (uint32_t i = 0; i < space->n_params; i++) {
@@ -53,8 +53,8 @@ double dnnr__asymmetric_jaccard(unsigned gt, unsigned patch)
     return (double)count_bits(gt & patch) / (double)count_bits(gt);
 }
 
-double dnnr__patch_jaccard(const dnnr_space *space, const dnnr_value *faulty,
-                           const dnnr_value *fix, const dnnr_value *patch, dnnr_aj_rule rule)
+double dnnr__patch_jaccard(const dnnr_space *space, const dnnr_value *faulty, const dnnr_value *fix,
+                           const dnnr_value *patch, dnnr_aj_rule rule)
 {
     const unsigned gt = dnnr__operators_changed(space, faulty, fix);
     /* The notebook compares the patch with the fix, not with the faulty

@@ -89,14 +89,14 @@ typedef enum dnnr_wilcoxon_method {
 #define DNNR_WILCOXON_EXACT_MAX_N 2000
 
 typedef struct dnnr_wilcoxon {
-    double w;           /**< scipy's statistic: min(R+, R-), two-sided */
+    double w; /**< scipy's statistic: min(R+, R-), two-sided */
     double r_plus, r_minus;
-    double z;           /**< (W - mean)/sd; NaN when the exact method ran */
-    double p;           /**< two-sided p-value */
-    size_t n;           /**< pairs given */
-    size_t n_used;      /**< differences ranked (zeros dropped under the approximation) */
-    size_t n_zero;      /**< zero differences */
-    int has_ties;       /**< some |d| tie (tie correction or exact truncation applied) */
+    double z;      /**< (W - mean)/sd; NaN when the exact method ran */
+    double p;      /**< two-sided p-value */
+    size_t n;      /**< pairs given */
+    size_t n_used; /**< differences ranked (zeros dropped under the approximation) */
+    size_t n_zero; /**< zero differences */
+    int has_ties;  /**< some |d| tie (tie correction or exact truncation applied) */
     dnnr_wilcoxon_method method_used; /**< APPROX or EXACT */
 } dnnr_wilcoxon;
 
@@ -125,7 +125,7 @@ typedef struct dnnr_glm_test {
     double diff; /**< mean(b) - mean(a) */
     double se;   /**< sqrt(s^2 (1/na + 1/nb)), s^2 the pooled variance */
     double z;
-    double p;    /**< two-sided, from the normal distribution */
+    double p; /**< two-sided, from the normal distribution */
 } dnnr_glm_test;
 
 /**
@@ -148,11 +148,11 @@ double dnnr__p_three_decimals(double p);
 
 typedef struct dnnr_killing {
     double mean_faulty, mean_fix;
-    double z;        /**< GLM z of faulty against fix (negative: faulty lower) */
-    double p;        /**< GLM p, full precision */
-    double p3;       /**< p as DeepCrime reads it (3 decimals) */
-    double d;        /**< Cohen's d, (mean(fix) - mean(faulty)) / s_pooled */
-    int killed;      /**< p3 < 0.05 and d >= 0.5 (maximise) or d <= -0.5 (loss) */
+    double z;   /**< GLM z of faulty against fix (negative: faulty lower) */
+    double p;   /**< GLM p, full precision */
+    double p3;  /**< p as DeepCrime reads it (3 decimals) */
+    double d;   /**< Cohen's d, (mean(fix) - mean(faulty)) / s_pooled */
+    int killed; /**< p3 < 0.05 and d >= 0.5 (maximise) or d <= -0.5 (loss) */
 } dnnr_killing;
 
 /** The significance bound and effect-size bound of DeepCrime. */
@@ -249,8 +249,7 @@ typedef enum dnnr_repair_operator {
  */
 unsigned dnnr__operator_of_name(const char *name);
 /** The operators of the parameters where a and b differ. */
-unsigned dnnr__operators_changed(const dnnr_space *space, const dnnr_value *a,
-                                 const dnnr_value *b);
+unsigned dnnr__operators_changed(const dnnr_space *space, const dnnr_value *a, const dnnr_value *b);
 /** |gt & patch| / |gt|; 0 when gt is empty (a fault outside the search space). */
 double dnnr__asymmetric_jaccard(unsigned gt, unsigned patch);
 
@@ -267,7 +266,7 @@ typedef enum dnnr_aj_rule {
 } dnnr_aj_rule;
 
 /** AJ of one patch; GT = operators where faulty and fix differ. */
-double dnnr__patch_jaccard(const dnnr_space *space, const dnnr_value *faulty,
-                           const dnnr_value *fix, const dnnr_value *patch, dnnr_aj_rule rule);
+double dnnr__patch_jaccard(const dnnr_space *space, const dnnr_value *faulty, const dnnr_value *fix,
+                           const dnnr_value *patch, dnnr_aj_rule rule);
 
 #endif

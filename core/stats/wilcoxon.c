@@ -40,8 +40,8 @@ int dnnr__wilcoxon(const double *x, const double *y, size_t n, dnnr_wilcoxon_met
         if (!isfinite(x[i]) || !isfinite(y[i]))
             return DNNR_EINVAL;
 
-    bool exact = method == DNNR_WILCOXON_EXACT ||
-                 (method == DNNR_WILCOXON_AUTO && n <= AUTO_EXACT_MAX_N);
+    bool exact =
+        method == DNNR_WILCOXON_EXACT || (method == DNNR_WILCOXON_AUTO && n <= AUTO_EXACT_MAX_N);
     for (size_t i = 0; i < n; i++)
         out->n_zero += x[i] - y[i] == 0.0;
     if (out->n_zero > 0)

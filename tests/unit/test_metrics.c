@@ -56,7 +56,8 @@ typedef struct metric_run {
     char error[DNNR_ERROR_MAX];
 } metric_run;
 
-static metric_run run_metric(const dnnr_plugin_desc *desc, const char *options, const dnnr_cell *cell)
+static metric_run run_metric(const dnnr_plugin_desc *desc, const char *options,
+                             const dnnr_cell *cell)
 {
     metric_run run = {0};
     ck_assert_int_eq(desc->kind, DNNR_KIND_METRIC);
@@ -92,8 +93,10 @@ static columns run_ok(const dnnr_plugin_desc *desc, const char *options, const d
 
 /* ---- cells ------------------------------------------------------------------ */
 
-static const double case_b_faulty[10] = {0.61, 0.58, 0.63, 0.60, 0.62, 0.59, 0.64, 0.57, 0.60, 0.61};
-static const double case_b_patched[10] = {0.70, 0.66, 0.72, 0.59, 0.69, 0.71, 0.63, 0.68, 0.74, 0.65};
+static const double case_b_faulty[10] = {0.61, 0.58, 0.63, 0.60, 0.62,
+                                         0.59, 0.64, 0.57, 0.60, 0.61};
+static const double case_b_patched[10] = {0.70, 0.66, 0.72, 0.59, 0.69,
+                                          0.71, 0.63, 0.68, 0.74, 0.65};
 static const double fix_070[10] = {0.70, 0.70, 0.70, 0.70, 0.70, 0.70, 0.70, 0.70, 0.70, 0.70};
 
 static dnnr_cell value_cell(const double *faulty, uint32_t nf, const double *fix, uint32_t nx,
@@ -116,9 +119,10 @@ static dnnr_cell value_cell(const double *faulty, uint32_t nf, const double *fix
 
 START_TEST(descriptors)
 {
-    const dnnr_plugin_desc *all[] = {dnnr_plugin_significance_entry(), dnnr_plugin_improvement_entry(),
-                                     dnnr_plugin_stability_entry(),    dnnr_plugin_complexity_entry(),
-                                     dnnr_plugin_jaccard_entry(),      dnnr_plugin_effectsize_entry()};
+    const dnnr_plugin_desc *all[] = {
+        dnnr_plugin_significance_entry(), dnnr_plugin_improvement_entry(),
+        dnnr_plugin_stability_entry(),    dnnr_plugin_complexity_entry(),
+        dnnr_plugin_jaccard_entry(),      dnnr_plugin_effectsize_entry()};
     const char *names[] = {"significance", "improvement", "stability",
                            "complexity",   "jaccard",     "effectsize"};
     for (int i = 0; i < 6; i++) {
@@ -230,7 +234,8 @@ END_TEST
 
 static const double m1_faulty[10] = {0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85};
 static const double m1_fix[10] = {0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99};
-static const double m1_hebo[10] = {0.9585, 0.9585, 0.9585, 0.85, 0.9585, 0.96, 0.9625, 0.9635, 0.8725, 0.9585};
+static const double m1_hebo[10] = {0.9585, 0.9585, 0.9585, 0.85,   0.9585,
+                                   0.96,   0.9625, 0.9635, 0.8725, 0.9585};
 
 START_TEST(improvement_m1_hebo)
 {
@@ -252,7 +257,8 @@ END_TEST
 
 START_TEST(stability_table_iii)
 {
-    const double m2_random[10] = {0.11, 0.11, 0.11, 0.11, 0.8975, 0.9345, 0.984, 0.4585, 0.463, 0.11};
+    const double m2_random[10] = {0.11,   0.11,  0.11,   0.11,  0.8975,
+                                  0.9345, 0.984, 0.4585, 0.463, 0.11};
     dnnr_cell cell = value_cell(m1_faulty, 10, m1_fix, 10, m2_random, 10, 1);
     columns c = run_ok(dnnr_plugin_stability_entry(), NULL, &cell);
     ck_assert_double_eq_tol(column(&c, "mu"), 0.429, 5e-4);

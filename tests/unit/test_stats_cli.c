@@ -159,9 +159,9 @@ START_TEST(usage_errors_point_at_help)
         {"stats", "kill", "--exact", "a", "b"},
         {"stats", "wilcoxon", "a", "b", "c"},
     };
-    const char *expect[] = {"expected a subcommand", "unknown subcommand 'median'",
+    const char *expect[] = {"expected a subcommand",     "unknown subcommand 'median'",
                             "expected two files, got 1", "unknown option '--exactly'",
-                            "unknown option '--exact'", "unexpected argument 'c'"};
+                            "unknown option '--exact'",  "unexpected argument 'c'"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int argc = 0;
         while (argc < 5 && cases[i][argc])

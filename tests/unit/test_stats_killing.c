@@ -203,8 +203,9 @@ START_TEST(agrees_with_scipy_fixtures)
         double dz = fabs(glm.z - want[0]) / fmax(1.0, fabs(want[0]));
         double dd = fabs(d - want[2]) / fmax(1.0, fabs(want[2]));
         double dp = fabs(glm.p - want[1]);
-        ck_assert_msg(dz < 1e-9 && dd < 1e-9 && dp < 1e-9, "%s: z %.17g/%.17g p %.17g/%.17g d %.17g/%.17g",
-                      name, glm.z, want[0], glm.p, want[1], d, want[2]);
+        ck_assert_msg(dz < 1e-9 && dd < 1e-9 && dp < 1e-9,
+                      "%s: z %.17g/%.17g p %.17g/%.17g d %.17g/%.17g", name, glm.z, want[0], glm.p,
+                      want[1], d, want[2]);
         max_z = fmax(max_z, dz);
         max_p = fmax(max_p, dp);
         max_d = fmax(max_d, dd);

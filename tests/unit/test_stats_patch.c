@@ -55,8 +55,10 @@ START_TEST(table_iii_mu_and_sigma)
     const double m1_random[10] = {0.85, 0.85, 0.9825, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85};
     const double m1_hebo[10] = {0.9585, 0.9585, 0.9585, 0.85,   0.9585,
                                 0.96,   0.9625, 0.9635, 0.8725, 0.9585};
-    const double m2_random[10] = {0.11, 0.11, 0.11, 0.11, 0.8975, 0.9345, 0.984, 0.4585, 0.463, 0.11};
-    const double r6_hebo[10] = {0.5, 0.5, 0.5, 0.7711, 0.5044, 0.6422, 0.7467, 0.8222, 0.5556, 0.58};
+    const double m2_random[10] = {0.11,   0.11,  0.11,   0.11,  0.8975,
+                                  0.9345, 0.984, 0.4585, 0.463, 0.11};
+    const double r6_hebo[10] = {0.5,    0.5,    0.5,    0.7711, 0.5044,
+                                0.6422, 0.7467, 0.8222, 0.5556, 0.58};
     const double u4_hebo[10] = {0.0045, 0.0045, 0.0045, 0.0045, 0.0045,
                                 0.0045, 0.0045, 0.0045, 0.0045, 0.0045};
     /* Table III prints 3 decimals here: agree to half a unit of the last one */
@@ -146,8 +148,8 @@ START_TEST(m1_random_repeat_2)
     SET_I(s, patch, "loss", 1);
     SET_I(s, patch, "batch_size", 37);
     SET_F(s, patch, "lr", 3.857);
-    const char *changed[] = {"act1", "act2", "act3", "act4", "ki1", "ki2", "ki3", "ki4",
-                             "bi1",  "bi2",  "bi3",  "bi4"};
+    const char *changed[] = {"act1", "act2", "act3", "act4", "ki1", "ki2",
+                             "ki3",  "ki4",  "bi1",  "bi2",  "bi3", "bi4"};
     for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++)
         SET_I(s, patch, changed[i], 3);
     SET_I(s, patch, "epochs", 30);
@@ -158,9 +160,9 @@ START_TEST(m1_random_repeat_2)
     ck_assert_double_eq_tol(dnnr__patch_complexity(s, faulty, patch), 0.857, 5e-4);
     ck_assert_double_eq_tol(dnnr__fix_complexity(s, faulty, fix), 0.0476, 5e-5);
     ck_assert_uint_eq(dnnr__operators_changed(s, faulty, fix), DNNR_OP_LR);
-    ck_assert_uint_eq(dnnr__operators_changed(s, fix, patch),
-                      DNNR_OP_ACT | DNNR_OP_BATCH_SIZE | DNNR_OP_EPOCHS | DNNR_OP_KI |
-                          DNNR_OP_LOSS | DNNR_OP_LR);
+    ck_assert_uint_eq(dnnr__operators_changed(s, fix, patch), DNNR_OP_ACT | DNNR_OP_BATCH_SIZE |
+                                                                  DNNR_OP_EPOCHS | DNNR_OP_KI |
+                                                                  DNNR_OP_LOSS | DNNR_OP_LR);
     ck_assert_double_eq(dnnr__patch_jaccard(s, faulty, fix, patch, DNNR_AJ_STUDY), 1.0);
     ck_assert_double_eq(dnnr__patch_jaccard(s, faulty, fix, patch, DNNR_AJ_INTENDED), 1.0);
 
@@ -195,7 +197,7 @@ START_TEST(r6_patch_restores_one_initialiser)
     dnnr__space_defaults(s, fix);
     memcpy(faulty, fix, sizeof fix);
     SET_I(s, faulty, "ki1", 2); /* ones */
-    const dnnr_value p[12] = {{.i = 3}, {.i = 3}, {.i = 0}, {.i = 3},     {.i = 3},   {.i = 3},
+    const dnnr_value p[12] = {{.i = 3}, {.i = 3}, {.i = 0},    {.i = 3},  {.i = 3},  {.i = 3},
                               {.i = 1}, {.i = 2}, {.f = 0.01}, {.i = 64}, {.i = 12}, {.i = 512}};
     memcpy(patch, p, sizeof p);
     ck_assert_uint_eq(dnnr__config_changed_count(s, faulty, patch), 11);
@@ -214,9 +216,12 @@ END_TEST
 START_TEST(casting_rules)
 {
     static const char *const lr_choices[] = {"0.001", "1e-3", "0.01", "fast"};
-    dnnr_param epochs = {sizeof(dnnr_param), "epochs", DNNR_PARAM_FLOAT, 0, 1, 100, 0, NULL, {.f = 1}};
-    dnnr_param lr = {sizeof(dnnr_param), "lr", DNNR_PARAM_CATEGORICAL, 0, 0, 0, 4, lr_choices, {.i = 0}};
-    dnnr_param drop = {sizeof(dnnr_param), "dropout1", DNNR_PARAM_FLOAT, 0, 0, 1, 0, NULL, {.f = 0}};
+    dnnr_param epochs = {
+        sizeof(dnnr_param), "epochs", DNNR_PARAM_FLOAT, 0, 1, 100, 0, NULL, {.f = 1}};
+    dnnr_param lr = {sizeof(dnnr_param), "lr",    DNNR_PARAM_CATEGORICAL, 0, 0, 0, 4,
+                     lr_choices,         {.i = 0}};
+    dnnr_param drop = {
+        sizeof(dnnr_param), "dropout1", DNNR_PARAM_FLOAT, 0, 0, 1, 0, NULL, {.f = 0}};
     /* int(): 3.7 and 3.2 epochs are the same */
     ck_assert(dnnr__param_value_equal(&epochs, (dnnr_value){.f = 3.7}, (dnnr_value){.f = 3.2}));
     ck_assert(!dnnr__param_value_equal(&epochs, (dnnr_value){.f = 3.7}, (dnnr_value){.f = 4.0}));
@@ -225,7 +230,8 @@ START_TEST(casting_rules)
     ck_assert(!dnnr__param_value_equal(&lr, (dnnr_value){.i = 0}, (dnnr_value){.i = 2}));
     ck_assert(!dnnr__param_value_equal(&lr, (dnnr_value){.i = 0}, (dnnr_value){.i = 3}));
     /* any change counts, however small */
-    ck_assert(!dnnr__param_value_equal(&drop, (dnnr_value){.f = 0.5}, (dnnr_value){.f = 0.5000001}));
+    ck_assert(
+        !dnnr__param_value_equal(&drop, (dnnr_value){.f = 0.5}, (dnnr_value){.f = 0.5000001}));
     ck_assert(dnnr__param_value_equal(&drop, (dnnr_value){.f = 0.5}, (dnnr_value){.f = 0.5}));
 }
 END_TEST

@@ -268,7 +268,8 @@ START_TEST(agrees_with_scipy_fixtures)
         dnnr_wilcoxon res;
         int rc = dnnr__wilcoxon(x, y, n, method_named(method), NULL, &res);
         if (strncmp(line, "expect error", 12) == 0) {
-            ck_assert_msg(rc == DNNR_EINVAL, "%s %s: scipy raised, we returned %d", name, method, rc);
+            ck_assert_msg(rc == DNNR_EINVAL, "%s %s: scipy raised, we returned %d", name, method,
+                          rc);
             errors++;
         } else {
             double want[3];

@@ -68,10 +68,10 @@ static int jaccard_compute(dnnr_metric *m, const dnnr_cell *cell, const dnnr_col
             const dnnr_value *patch = patch_of(cell, r);
             if (!patch)
                 continue;
-            study += dnnr__patch_jaccard(cell->space, cell->faulty, cell->fix, patch,
-                                         DNNR_AJ_STUDY);
-            intended += dnnr__patch_jaccard(cell->space, cell->faulty, cell->fix, patch,
-                                            DNNR_AJ_INTENDED);
+            study +=
+                dnnr__patch_jaccard(cell->space, cell->faulty, cell->fix, patch, DNNR_AJ_STUDY);
+            intended +=
+                dnnr__patch_jaccard(cell->space, cell->faulty, cell->fix, patch, DNNR_AJ_INTENDED);
             n_patches++;
         }
     }

@@ -92,8 +92,7 @@ static int improved(const dnnr_cell *cell, int decimals)
     return cell->maximise ? mu_p > mu_f : mu_p < mu_f;
 }
 
-static int significance_compute(dnnr_metric *m, const dnnr_cell *cell,
-                                const dnnr_column_sink *sink)
+static int significance_compute(dnnr_metric *m, const dnnr_cell *cell, const dnnr_column_sink *sink)
 {
     const dnnr_host *host = m->host;
     const uint32_t n = cell->n_repeats;
