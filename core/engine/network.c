@@ -11,6 +11,7 @@
 #include "engine/init.h"
 #include "engine/keras.h"
 #include "engine/network_internal.h"
+#include "engine/optim.h"
 #include "util/alloc.h"
 
 static int64_t shape_size(const int64_t *s, int rank)
@@ -379,24 +380,7 @@ static int plan_updates(dnnr__net *net, char *why, size_t why_len, dnnr_error *e
         dnnr_op_desc d = {.struct_size = sizeof d, .op = DNNR_OP_UPDATE};
         d.n_dims[0] = 1;
         d.dims[0][0] = p->count;
-        d.algorithm = (uint32_t)s->optimizer;
-        d.epsilon = (float)DNNR_KERAS_EPSILON;
-        switch (s->optimizer) {
-        case DNNR_UPDATE_RMSPROP:
-            d.alpha = 0.9f;
-            break;
-        case DNNR_UPDATE_ADADELTA:
-            d.alpha = 0.95f;
-            break;
-        case DNNR_UPDATE_ADAM:
-        case DNNR_UPDATE_ADAMAX:
-        case DNNR_UPDATE_NADAM:
-            d.alpha = 0.9f;
-            d.beta = 0.999f;
-            break;
-        default:
-            break;
-        }
+        dnnr__optim_describe(s->optimizer, &d);
         if (p->reg == DNNR_REG_L1 || p->reg == DNNR_REG_L1_L2)
             d.scalar[0] = DNNR_KERAS_REG_FACTOR;
         if (p->reg == DNNR_REG_L2 || p->reg == DNNR_REG_L1_L2)

@@ -10,6 +10,7 @@
 #include "engine/indicators.h"
 #include "engine/keras.h"
 #include "engine/network.h"
+#include "engine/optim.h"
 #include "engine/weights.h"
 #include "host/host.h"
 #include "util/alloc.h"
@@ -27,8 +28,7 @@ typedef struct session {
     uint64_t *val_rows, n_val;     /* validation_split rows */
     uint64_t *order;               /* this epoch's order */
     float *xb, *yb, *outb, *gradb, *probb;
-    uint64_t step;                 /* optimiser iterations so far */
-    double nadam_m_cache;
+    dnnr__optim_clock clock;       /* optimiser iterations so far */
     uint64_t dropout_key, shuffle_key;
     double *layer_arrays;          /* indicators, per epoch */
 } session;
@@ -67,42 +67,6 @@ static int fetch_outputs(session *s, int64_t n, dnnr_error *err)
     else
         memcpy(s->probb, s->outb, sizeof(float) * (size_t)(n * s->k));
     return DNNR_OK;
-}
-
-/* Per-step optimiser coefficients (TF 2.3), t = 1-based iteration. */
-static void step_args(session *s, dnnr_run_args *a)
-{
-    const dnnr_model_spec *spec = s->job->spec;
-    double t = (double)s->step, lr = spec->lr;
-    memset(a, 0, sizeof *a);
-    a->struct_size = sizeof *a;
-    const double b1 = 0.9, b2 = 0.999;
-    switch (spec->optimizer) {
-    case DNNR_UPDATE_ADAM:
-        lr = lr * sqrt(1 - pow(b2, t)) / (1 - pow(b1, t));
-        break;
-    case DNNR_UPDATE_ADAMAX:
-        lr = lr / (1 - pow(b1, t));
-        break;
-    case DNNR_UPDATE_NADAM: {
-        /* Keras' schedule_decay 0.004 also decays the learning rate in TF 2.x */
-        const double decay = 0.004;
-        lr = lr / (1 + decay * (t - 1));
-        double mu_t = b1 * (1 - 0.5 * pow(0.96, decay * t));
-        double mu_t1 = b1 * (1 - 0.5 * pow(0.96, decay * (t + 1)));
-        double m_new = s->nadam_m_cache * mu_t, m_next = m_new * mu_t1;
-        s->nadam_m_cache = m_new;
-        a->scalar[1] = 1 - m_new;
-        a->scalar[2] = 1 - m_next;
-        a->scalar[3] = 1 - pow(b2, t);
-        a->scalar[4] = mu_t;
-        a->scalar[5] = mu_t1;
-        break;
-    }
-    default:
-        break;
-    }
-    a->scalar[0] = lr;
 }
 
 static int evaluate(session *s, const float *x, const float *y, const uint64_t *rows, uint64_t n,
@@ -180,7 +144,7 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
         int64_t b = (int64_t)(s->n_train - at < (uint64_t)s->batch ? s->n_train - at
                                                                    : (uint64_t)s->batch);
         gather(s, job->data->x_train, job->data->y_train, s->order + at, b);
-        int rc = dnnr__net_forward(s->net, b, s->xb, 1, dnnr_rng_derive(s->dropout_key, s->step), err);
+        int rc = dnnr__net_forward(s->net, b, s->xb, 1, dnnr_rng_derive(s->dropout_key, s->clock.step), err);
         rc = rc ? rc : fetch_outputs(s, b, err);
         if (rc)
             return rc;
@@ -197,9 +161,8 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
         rc = dnnr__net_backward(s->net, b, s->gradb, s->fused, 1, err);
         if (rc)
             return rc;
-        s->step++;
         dnnr_run_args args;
-        step_args(s, &args);
+        dnnr__optim_next(&s->clock, spec->optimizer, spec->lr, &args);
         double penalty;
         rc = dnnr__net_update(s->net, &args, &penalty, err);
         if (rc)
@@ -406,7 +369,7 @@ static int train(session *s, dnnr_error *err)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     s->dropout_key = dnnr__host_stream_key(job->seed, "dropout");
     s->shuffle_key = dnnr__host_stream_key(job->seed, "shuffle");
-    s->nadam_m_cache = 1.0;
+    dnnr__optim_clock_init(&s->clock);
     double t0 = now_seconds();
     for (uint32_t e = 0; e < (uint64_t)epochs && out->status == DNNR_TRIAL_OK; e++) {
         dnnr_epoch_record *rec = new_record(s, e);

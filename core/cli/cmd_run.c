@@ -1,0 +1,89 @@
+/* `dnnrepair run` and `dnnrepair report`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "config/experiment.h"
+#include "report/report.h"
+#include "run/orchestrator.h"
+
+static int run_usage(int code)
+{
+    printf("usage: dnnrepair run EXPERIMENT.cfg [--out DIR] [--resume] [-j N]\n\n"
+           "Runs every subject x searcher x budget x repeat of the experiment. Results go to\n"
+           "DIR (default: the experiment's `output`): trials.jsonl (every finished trial,\n"
+           "fsync'ed as it finishes), summary.csv and report.md.\n\n"
+           "  --out DIR   where results go\n"
+           "  --resume    continue a killed or interrupted run in DIR without repeating or\n"
+           "              losing a trial\n"
+           "  -j N        run N trials at once (default: the experiment's `workers`)\n");
+    return code;
+}
+
+int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
+{
+    const char *file = NULL, *out = NULL;
+    int resume = 0, workers = 0;
+    for (int i = 1; i < argc; i++) {
+        if (dnnr__is_help(argv[i]))
+            return run_usage(0);
+        if (!strcmp(argv[i], "--resume"))
+            resume = 1;
+        else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(argv[i], "-j") && i + 1 < argc)
+            workers = atoi(argv[++i]);
+        else if (!strncmp(argv[i], "-j", 2) && argv[i][2])
+            workers = atoi(argv[i] + 2);
+        else if (argv[i][0] != '-' && !file)
+            file = argv[i];
+        else {
+            fprintf(stderr, "run: unexpected argument '%s'\n", argv[i]);
+            return run_usage(2);
+        }
+    }
+    if (!file)
+        return run_usage(2);
+    if (workers < 0 || workers > 4096) {
+        fprintf(stderr, "run: -j expects a number of workers between 1 and 4096\n");
+        return 2;
+    }
+    dnnr_error err = {{0}};
+    dnnr_experiment *e = NULL;
+    if (dnnr__experiment_read(file, &e, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    dnnr_registry *reg = dnnr__cli_registry((const char *const *)e->plugin_paths, e->n_plugin_paths, 0);
+    int rc = reg ? DNNR_OK : DNNR_ENOMEM;
+    dnnr_run_options opt = {.out_dir = out, .resume = resume, .workers = workers,
+                            .progress = stderr, .progress_live = isatty(STDERR_FILENO),
+                            .stop = stop};
+    if (!rc)
+        rc = dnnr__experiment_run(e, reg, &opt, &err);
+    if (rc)
+        fprintf(stderr, "%s\n", err.msg);
+    else
+        fprintf(stderr, "results in %s (summary.csv, report.md, trials.jsonl)\n",
+                out ? out : e->output);
+    dnnr__registry_destroy(reg);
+    dnnr__experiment_destroy(e);
+    return rc == DNNR_ECANCELLED ? 130 : rc ? 1 : 0;
+}
+
+int dnnr__cmd_report(int argc, char **argv)
+{
+    if (argc != 2 || dnnr__is_help(argv[1])) {
+        printf("usage: dnnrepair report DIR\n\n"
+               "Rebuilds DIR/summary.csv and DIR/report.md from DIR/trials.jsonl alone.\n");
+        return argc == 2 ? 0 : 2;
+    }
+    dnnr_error err = {{0}};
+    if (dnnr__report_write(argv[1], &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
