@@ -209,6 +209,30 @@ START_TEST(significance_needs_improvement)
 }
 END_TEST
 
+START_TEST(significance_u1_two_decimal_artefact)
+{
+    /* STATISTICS.md 4.6, U1 HEBO: every repeat clamped to the faulty mean
+     * 0.184 (a loss), yet the cell is significant with IR > 0 once the
+     * values are rounded to 2 decimals: 0.184 -> 0.18 is at or below every
+     * faulty run, so all non-zero differences share a sign. */
+    const double faulty[10] = {0.18, 0.19, 0.18, 0.19, 0.18, 0.19, 0.19, 0.18, 0.18, 0.18};
+    const double clamped[10] = {0.184, 0.184, 0.184, 0.184, 0.184,
+                                0.184, 0.184, 0.184, 0.184, 0.184};
+    const double fix[1] = {0.044};
+    dnnr_cell cell = value_cell(faulty, 10, fix, 1, clamped, 10, 0);
+    columns c = run_ok(dnnr_plugin_significance_entry(), "decimals = 2;", &cell);
+    /* n' = 4, one tie group of 4: sd = sqrt((180 - 30)/24) = 2.5, z = (0 - 5)/2.5 */
+    ck_assert_double_eq_tol(column(&c, "z"), -2.0, 1e-12);
+    ck_assert_double_eq_tol(column(&c, "p_wilcoxon"), 0.04550026389635839, 1e-12);
+    ck_assert_double_eq(column(&c, "significant"), 1.0);
+    c = run_ok(dnnr_plugin_improvement_entry(), "decimals = 2;", &cell);
+    ck_assert_double_gt(column(&c, "ir"), 0.0);
+    /* unrounded, the clamped values are no improvement at all */
+    c = run_ok(dnnr_plugin_significance_entry(), NULL, &cell);
+    ck_assert_double_eq(column(&c, "significant"), 0.0);
+}
+END_TEST
+
 START_TEST(option_errors)
 {
     dnnr_cell cell = value_cell(case_b_faulty, 10, fix_070, 10, case_b_patched, 10, 1);
@@ -422,6 +446,7 @@ static Suite *metrics_suite(void)
     tcase_add_test(tc, significance_rounds_like_the_study);
     tcase_add_test(tc, significance_refusals_give_p_one);
     tcase_add_test(tc, significance_needs_improvement);
+    tcase_add_test(tc, significance_u1_two_decimal_artefact);
     tcase_add_test(tc, option_errors);
     tcase_add_test(tc, improvement_m1_hebo);
     tcase_add_test(tc, stability_table_iii);
