@@ -1,5 +1,6 @@
-/* The synthetic loader: D1's data exactly as SUBJECTS.md describes it, and
- * clear errors for a missing or unknown generator. */
+/* The synthetic loader: D1's data exactly as SUBJECTS.md describes it,
+ * random_binary's shapes, values and determinism, and clear errors for a
+ * missing or unknown generator and bad options. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,14 +112,100 @@ START_TEST(misspelt_option_is_reported)
 }
 END_TEST
 
+/* Load random_binary with @p options and seed @p seed into @p d (the run stays open). */
+static void load_random(run *r, const char *options, dnnr_dataset *d)
+{
+    create(r, options);
+    ck_assert_msg(r->create_status == DNNR_OK, "%s", dnnr__host_last_error(r->host));
+    ck_assert_int_eq(r->iface->load(r->loader, d), DNNR_OK);
+}
+
+START_TEST(random_binary_shape_and_values)
+{
+    run r;
+    dnnr_dataset d;
+    load_random(&r,
+                "generator = \"random_binary\"; n_train = 300; n_test = 50; features = 200; "
+                "n_classes = 7; density = 0.1;",
+                &d);
+    ck_assert_uint_eq(d.n_train, 300);
+    ck_assert_uint_eq(d.n_test, 50);
+    ck_assert_uint_eq(d.rank, 1);
+    ck_assert_uint_eq(d.shape[0], 200);
+    ck_assert_int_eq(d.target_kind, DNNR_TARGET_ONE_HOT);
+    ck_assert_uint_eq(d.y_dim, 7);
+    ck_assert_uint_eq(d.n_classes, 7);
+    ck_assert_ptr_nonnull(strstr(d.provenance, "substitute"));
+    double ones = 0;
+    for (uint64_t i = 0; i < 300 * 200; i++) {
+        ck_assert(d.x_train[i] == 0.0f || d.x_train[i] == 1.0f);
+        ones += d.x_train[i];
+    }
+    /* 60,000 Bernoulli(0.1) draws: mean 6,000, sd about 73 */
+    ck_assert_double_gt(ones, 5600);
+    ck_assert_double_lt(ones, 6400);
+    int seen[7] = {0};
+    for (uint64_t row = 0; row < 300; row++) {
+        int hot = -1;
+        for (int c = 0; c < 7; c++) {
+            if (d.y_train[row * 7 + c] == 1.0f) {
+                ck_assert_int_eq(hot, -1);
+                hot = c;
+            } else {
+                ck_assert_float_eq(d.y_train[row * 7 + c], 0.0f);
+            }
+        }
+        ck_assert_int_ge(hot, 0);
+        seen[hot] = 1;
+    }
+    for (int c = 0; c < 7; c++)
+        ck_assert_int_eq(seen[c], 1);
+    finish(&r);
+}
+END_TEST
+
+START_TEST(random_binary_is_a_function_of_the_seed)
+{
+    const char *options = "generator = \"random_binary\"; n_train = 20; n_test = 5; "
+                          "features = 30; n_classes = 3;";
+    run a, b;
+    dnnr_dataset da, db;
+    load_random(&a, options, &da);
+    load_random(&b, options, &db); /* same plugin name and seed: same key */
+    ck_assert_mem_eq(da.x_train, db.x_train, 20 * 30 * sizeof(float));
+    ck_assert_mem_eq(da.y_test, db.y_test, 5 * 3 * sizeof(float));
+    finish(&a);
+    finish(&b);
+}
+END_TEST
+
+START_TEST(random_binary_bad_options)
+{
+    static const char *const bad[] = {
+        "generator = \"random_binary\"; n_train = 0;",
+        "generator = \"random_binary\"; n_classes = 1;",
+        "generator = \"random_binary\"; density = 1.5;",
+        "generator = \"random_binary\"; features = \"many\";",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        run r;
+        create(&r, bad[i]);
+        ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+        ck_assert_ptr_null(r.loader);
+        finish(&r);
+    }
+}
+END_TEST
+
 START_TEST(generator_table)
 {
     ck_assert_ptr_nonnull(synthetic_find("d1"));
     ck_assert_ptr_null(synthetic_find("D1")); /* names are exact */
     ck_assert_ptr_null(synthetic_find(NULL));
-    char names[8];
+    ck_assert_ptr_nonnull(synthetic_find("random_binary"));
+    char names[64];
     synthetic_list_names(names, sizeof names);
-    ck_assert_str_eq(names, "\"d1\"");
+    ck_assert_str_eq(names, "\"d1\", \"random_binary\"");
     synthetic_list_names(names, 3); /* a short buffer stays terminated */
     ck_assert_uint_eq(strlen(names), 2);
 }
@@ -132,6 +219,9 @@ static Suite *synthetic_suite(void)
     tcase_add_test(tc, missing_or_unknown_generator);
     tcase_add_test(tc, misspelt_option_is_reported);
     tcase_add_test(tc, generator_table);
+    tcase_add_test(tc, random_binary_shape_and_values);
+    tcase_add_test(tc, random_binary_is_a_function_of_the_seed);
+    tcase_add_test(tc, random_binary_bad_options);
     tcase_set_timeout(tc, 10);
     suite_add_tcase(s, tc);
     return s;

@@ -5,9 +5,11 @@
 #include "synthetic.h"
 
 extern const synthetic_generator synthetic_gen_d1;
+extern const synthetic_generator synthetic_gen_random_binary;
 
 static const synthetic_generator *const generators[] = {
     &synthetic_gen_d1,
+    &synthetic_gen_random_binary,
 };
 
 #define N_GENERATORS (sizeof generators / sizeof generators[0])

@@ -98,5 +98,5 @@ static const dnnr_loader_iface synthetic_iface = {
 };
 
 DNNR_PLUGIN_DEFINE(synthetic, DNNR_KIND_LOADER, "1.0.0",
-                   "data sets computed from a formula (D1; more generators to come)",
+                   "data sets computed from a formula (D1, random_binary; more to come)",
                    synthetic_iface)
