@@ -56,6 +56,11 @@ static double unit_to_numeric(const dnnr_param *p, double u)
         hi += 0.5;
     }
     double v = p->log ? exp(log(lo) + u * (log(hi) - log(lo))) : lo + u * (hi - lo);
+    /* The ends map exactly onto the bounds (exp(log(x)) need not equal x). */
+    if (u <= 0.0)
+        v = lo;
+    else if (u >= 1.0)
+        v = hi;
     if (p->kind == DNNR_PARAM_INTEGER)
         v = round(v);
     return fmin(fmax(v, p->lo), p->hi);
