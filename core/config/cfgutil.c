@@ -37,7 +37,10 @@ int dnnr__cfg_error(dnnr_error *err, int status, const char *file, const config_
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return dnnr__error_set(err, status, "%s:%d: %s", file, dnnr__cfg_line(s), msg);
+    int line = dnnr__cfg_line(s);
+    if (line <= 0) /* the root group has no line */
+        return dnnr__error_set(err, status, "%s: %s", file, msg);
+    return dnnr__error_set(err, status, "%s:%d: %s", file, line, msg);
 }
 
 int dnnr__cfg_check_keys(const config_setting_t *group, const char *file, const char *what,
