@@ -78,12 +78,13 @@ def torch_side(threads, seconds, shapes):
 # ---------------------------------------------------------------------------
 # HOOK: the dnnrepair side. Needs the CLI command (being written by others):
 #
-#   dnnrepair train SUBJECT.cfg --config fix --threads T --max-seconds S --json
+#   dnnrepair train SUBJECT.cfg --config fix --threads T --seconds S --json
 #
 # which loads the subject's data, builds the model for the `fix`
 # configuration (D1: sigmoid output; M1: Adadelta lr 1.0; the Reuters perf
-# subject has only one configuration), trains for its epochs or until S
-# seconds of training have passed (whole steps), and prints one JSON object
+# subject has only one configuration), trains for S seconds of whole steps,
+# epoch after epoch whatever the configured epoch count (reshuffling each
+# epoch), and prints one JSON object
 # on stdout with at least
 #   "samples": training samples processed in the timed part (int),
 #   "seconds": wall time of that part: steps only, without data loading,
@@ -98,7 +99,7 @@ def dnnrepair_side(binary, shape_name, threads, seconds):
     if not binary or not os.path.exists(binary):
         return None, "no dnnrepair binary (build it, or pass --dnnrepair)"
     cmd = [binary, "train", subject, "--config", "fix", "--threads", str(threads),
-           "--max-seconds", str(seconds), "--json"]
+           "--seconds", str(seconds), "--json"]
     out = subprocess.run(cmd, env=thread_env(threads), capture_output=True, text=True)
     if out.returncode != 0:
         reason = (out.stderr.strip().splitlines() or ["exit %d" % out.returncode])[-1]
