@@ -89,6 +89,9 @@ typedef struct dnnr_train_job {
     dnnr_engine_monitor monitor;   /**< NULL: none; nonzero return stops after that epoch */
     void *monitor_ctx;
     const volatile int *cancel;    /**< NULL, or nonzero to stop (returns DNNR_ECANCELLED) */
+    /** Benchmark mode when > 0: ignore the epoch count and train whole steps, epoch after
+     *  epoch, until this many seconds of training have passed (then evaluate as usual). */
+    double bench_seconds;
 } dnnr_train_job;
 
 typedef struct dnnr_train_outcome {
@@ -101,6 +104,7 @@ typedef struct dnnr_train_outcome {
     dnnr_epoch_record **epochs;   /**< n_epochs records, owned by the outcome */
     uint32_t stopped_early;       /**< the monitor stopped training */
     double seconds;               /**< wall-clock seconds of fit(), evaluation excluded */
+    uint64_t samples, steps;      /**< training samples and optimiser steps of fit() */
     double flops_per_sample;      /**< forward FLOPs of one sample */
     /** samples x epochs x 3 x forward FLOPs (forward + backward, Keras-independent); the
      *  core divides by the faulty model's value to get budget units. */

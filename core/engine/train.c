@@ -30,7 +30,7 @@ typedef struct session {
     float *xb, *yb, *outb, *gradb, *probb;
     dnnr__optim_clock clock;       /* optimiser iterations so far */
     uint64_t dropout_key, shuffle_key;
-    double *layer_arrays;          /* indicators, per epoch */
+    double t0;                     /* start of fit() */
 } session;
 
 static double now_seconds(void)
@@ -141,6 +141,8 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
     for (uint64_t at = 0; at < s->n_train; at += (uint64_t)s->batch) {
         if (job->cancel && *job->cancel)
             return dnnr__error_set(err, DNNR_ECANCELLED, "training cancelled");
+        if (job->bench_seconds > 0 && now_seconds() - s->t0 >= job->bench_seconds)
+            break;
         int64_t b = (int64_t)(s->n_train - at < (uint64_t)s->batch ? s->n_train - at
                                                                    : (uint64_t)s->batch);
         gather(s, job->data->x_train, job->data->y_train, s->order + at, b);
@@ -168,6 +170,8 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
         if (rc)
             return rc;
         dnnr__metrics_add(&sums, s->probb, s->yb, b, s->k, s->y_dim, loss + penalty);
+        s->out->samples += (uint64_t)b;
+        s->out->steps++;
     }
     rec->train_loss = sums.rows ? sums.loss / (double)sums.rows : NAN;
     rec->train_metric = sums.rows ? headline(s, &sums) : NAN;
@@ -370,8 +374,21 @@ static int train(session *s, dnnr_error *err)
     s->dropout_key = dnnr__host_stream_key(job->seed, "dropout");
     s->shuffle_key = dnnr__host_stream_key(job->seed, "shuffle");
     dnnr__optim_clock_init(&s->clock);
-    double t0 = now_seconds();
+    s->t0 = now_seconds();
+    if (job->bench_seconds > 0) {
+        epochs = 1000000; /* until the time is up */
+        dnnr__free(out->epochs);
+        out->epochs = dnnr__alloc(1, sizeof *out->epochs);
+        if (!out->epochs)
+            return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+    }
     for (uint32_t e = 0; e < (uint64_t)epochs && out->status == DNNR_TRIAL_OK; e++) {
+        if (job->bench_seconds > 0) { /* keep only the last record */
+            if (out->n_epochs)
+                dnnr__free(out->epochs[--out->n_epochs]);
+            if (now_seconds() - s->t0 >= job->bench_seconds)
+                break;
+        }
         dnnr_epoch_record *rec = new_record(s, e);
         if (!rec)
             return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
@@ -388,8 +405,8 @@ static int train(session *s, dnnr_error *err)
             break;
         }
     }
-    out->seconds = now_seconds() - t0;
-    out->cost_units = (double)s->n_train * (double)out->n_epochs * 3.0 * out->flops_per_sample;
+    out->seconds = now_seconds() - s->t0;
+    out->cost_units = (double)out->samples * 3.0 * out->flops_per_sample;
     if (out->status != DNNR_TRIAL_OK)
         return DNNR_OK;
     out->n_evals = job->n_evals;

@@ -12,7 +12,7 @@
 #include "util/io.h"
 
 struct dnnr_journal {
-    int trials_fd, asks_fd;
+    int trials_fd;
 };
 
 int dnnr__journal_open(const char *dir, dnnr_journal **out, dnnr_error *err)
@@ -21,19 +21,16 @@ int dnnr__journal_open(const char *dir, dnnr_journal **out, dnnr_error *err)
         return dnnr__error_set(err, DNNR_EIO, "%s: cannot create the folder", dir);
     dnnr_journal *j = dnnr__alloc(1, sizeof *j);
     char *trials = dnnr__asprintf("%s/trials.jsonl", dir);
-    char *asks = dnnr__asprintf("%s/asks.jsonl", dir);
     int rc = DNNR_OK;
-    if (!j || !trials || !asks) {
+    if (!j || !trials) {
         rc = dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     } else {
         j->trials_fd = open(trials, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-        j->asks_fd = open(asks, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-        if (j->trials_fd < 0 || j->asks_fd < 0)
-            rc = dnnr__error_set(err, DNNR_EIO, "%s: cannot open for appending: %s",
-                                 j->trials_fd < 0 ? trials : asks, strerror(errno));
+        if (j->trials_fd < 0)
+            rc = dnnr__error_set(err, DNNR_EIO, "%s: cannot open for appending: %s", trials,
+                                 strerror(errno));
     }
     dnnr__free(trials);
-    dnnr__free(asks);
     if (rc) {
         dnnr__journal_close(j);
         return rc;
@@ -48,8 +45,6 @@ void dnnr__journal_close(dnnr_journal *j)
         return;
     if (j->trials_fd > 0)
         close(j->trials_fd);
-    if (j->asks_fd > 0)
-        close(j->asks_fd);
     dnnr__free(j);
 }
 
@@ -125,8 +120,7 @@ void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r)
     const dnnr_outcome *o = r->outcome;
     dnnr__buf_put(b, "{", 1);
     format_key(b, &r->key);
-    dnnr__buf_printf(b, ",\"trial\":%llu,\"tell_index\":%llu,", (unsigned long long)r->trial,
-                     (unsigned long long)r->tell_index);
+    dnnr__buf_printf(b, ",\"trial\":%llu,", (unsigned long long)r->trial);
     dnnr__json_key(b, "config");
     format_config(b, r->space, r->config);
     dnnr__buf_put(b, ",", 1);
@@ -197,22 +191,6 @@ int dnnr__journal_append_trial(dnnr_journal *j, const dnnr_trial_record *r, dnnr
     dnnr_buf b = {0};
     dnnr__journal_format_trial(&b, r);
     int rc = append_line(j->trials_fd, &b, "trials.jsonl", err);
-    dnnr__buf_free(&b);
-    return rc;
-}
-
-int dnnr__journal_append_ask(dnnr_journal *j, const dnnr_run_key *key, uint64_t trial,
-                             uint64_t tells_before, const dnnr_space *space,
-                             const dnnr_value *config, dnnr_error *err)
-{
-    dnnr_buf b = {0};
-    dnnr__buf_put(&b, "{", 1);
-    format_key(&b, key);
-    dnnr__buf_printf(&b, ",\"trial\":%llu,\"tells_before\":%llu,\"config\":",
-                     (unsigned long long)trial, (unsigned long long)tells_before);
-    format_config(&b, space, config);
-    dnnr__buf_put(&b, "}", 1);
-    int rc = append_line(j->asks_fd, &b, "asks.jsonl", err);
     dnnr__buf_free(&b);
     return rc;
 }

@@ -1,9 +1,8 @@
-/* The run journal. trials.jsonl holds one object per finished trial, appended
- * and fsync'ed before the orchestrator's next decision; asks.jsonl records
- * each trial when it is dispatched and how many results its searcher had
- * been told by then. Together they let --resume rebuild every searcher's
- * state exactly (replaying asks and tells in their original order) and
- * re-dispatch only the trials that were in flight. */
+/* The run journal: trials.jsonl holds one object per finished trial,
+ * appended and fsync'ed before the orchestrator's next decision. Because
+ * searchers are told results in trial order and asked at fixed points (see
+ * orchestrator.c), the journal alone lets --resume rebuild every searcher's
+ * state exactly and re-run only the trials that never finished. */
 #ifndef DNNR_RUN_JOURNAL_H
 #define DNNR_RUN_JOURNAL_H
 
@@ -27,7 +26,6 @@ typedef struct dnnr_run_key {
 typedef struct dnnr_trial_record {
     dnnr_run_key key;
     uint64_t trial;       /* trial id within the run; 0 = the faulty/start configuration */
-    uint64_t tell_index;  /* order in which its searcher was told results */
     const dnnr_space *space;
     const dnnr_value *config;
     double fidelity;
@@ -44,13 +42,10 @@ typedef struct dnnr_trial_record {
 
 typedef struct dnnr_journal dnnr_journal;
 
-/** Open (creating or appending to) the journal files in dir. */
+/** Open (creating or appending to) dir/trials.jsonl. */
 int dnnr__journal_open(const char *dir, dnnr_journal **out, dnnr_error *err);
 void dnnr__journal_close(dnnr_journal *j);
 int dnnr__journal_append_trial(dnnr_journal *j, const dnnr_trial_record *r, dnnr_error *err);
-int dnnr__journal_append_ask(dnnr_journal *j, const dnnr_run_key *key, uint64_t trial,
-                             uint64_t tells_before, const dnnr_space *space,
-                             const dnnr_value *config, dnnr_error *err);
 /** Read a configuration object written by the journal back into values. */
 int dnnr__journal_config(const dnnr_json *obj, const dnnr_space *space, dnnr_value *config);
 /** The JSON line of a trial record, without the newline. */

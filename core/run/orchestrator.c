@@ -1,7 +1,10 @@
-/* The orchestrator's loop: activate runs, ask their searchers while workers
- * are free and budget remains, journal and tell each finished trial, end
- * runs. With one worker the order of every ask and tell is a function of the
- * experiment file alone, so the same file gives the same trials. */
+/* The orchestrator's loop. Determinism is by construction: each run tells
+ * its searcher results in trial order, and asks for trial k exactly when
+ * k - W + 1 results have been told, W being the experiment's `workers`.
+ * What a searcher sees therefore depends on the experiment file alone, not
+ * on which worker finished first or on -j; and --resume rebuilds a
+ * searcher's state by walking the same steps with journaled results standing
+ * in for trials that already ran. */
 #include "run/orchestrator.h"
 
 #include <math.h>
@@ -29,7 +32,7 @@ uint64_t dnnr__run_seed(int64_t experiment_seed, const char *subject, const char
 
 /* ---- budgets ------------------------------------------------------------ */
 
-void dnnr__run_budget(const run_state *run, dnnr_budget_info *out)
+static void run_budget(const run_state *run, dnnr_budget_info *out)
 {
     *out = run->budget;
     if (out->kind == DNNR_BUDGET_SECONDS)
@@ -39,13 +42,13 @@ void dnnr__run_budget(const run_state *run, dnnr_budget_info *out)
 static int budget_left(const run_state *run)
 {
     dnnr_budget_info b;
-    dnnr__run_budget(run, &b);
+    run_budget(run, &b);
     return b.used < b.total;
 }
 
-/* ---- slots -------------------------------------------------------------- */
+/* ---- trials ------------------------------------------------------------- */
 
-trial_slot *dnnr__slot_new(run_state *run, uint64_t trial)
+static trial_slot *slot_new(run_state *run)
 {
     trial_slot *slot = dnnr__alloc(1, sizeof *slot);
     if (!slot)
@@ -56,15 +59,17 @@ trial_slot *dnnr__slot_new(run_state *run, uint64_t trial)
         return NULL;
     }
     slot->run = run;
-    slot->trial = trial;
+    slot->trial = run->next_trial;
     slot->warm_start = -1;
+    dnnr__outcome_init(&slot->outcome);
     return slot;
 }
 
-void dnnr__slot_free(trial_slot *slot)
+static void slot_free(trial_slot *slot)
 {
     if (!slot)
         return;
+    dnnr__outcome_clear(&slot->outcome);
     dnnr__free(slot->config);
     dnnr__free(slot->monitor_state);
     dnnr__free(slot);
@@ -77,143 +82,280 @@ static void set_fatal(orchestrator *o, const dnnr_error *err)
     o->fatal = 1;
 }
 
-/* ---- recording and telling ---------------------------------------------- */
+static int push(trial_slot ***items, size_t *n, size_t *cap, trial_slot *slot)
+{
+    if (*n == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : 16;
+        trial_slot **grown = dnnr__realloc(*items, grown_cap * sizeof *grown);
+        if (!grown)
+            return DNNR_ENOMEM;
+        *items = grown;
+        *cap = grown_cap;
+    }
+    (*items)[(*n)++] = slot;
+    return DNNR_OK;
+}
 
-static int journal_trial(orchestrator *o, const trial_slot *slot, const dnnr_outcome *out,
-                         double objective, int searcher_failed)
+static void journal_trial(orchestrator *o, const trial_slot *slot, int searcher_failed)
 {
     run_state *run = slot->run;
+    const dnnr_outcome *out = &slot->outcome;
     dnnr_trial_record rec = {
-        .key = run->key, .trial = slot->trial, .tell_index = run->tells,
-        .space = run->rt->subject->space, .config = slot->config, .fidelity = slot->fidelity,
-        .warm_start = slot->warm_start, .note = slot->note, .objective = objective,
+        .key = run->key, .trial = slot->trial, .space = run->rt->subject->space,
+        .config = slot->config, .fidelity = slot->fidelity, .warm_start = slot->warm_start,
+        .note = slot->note,
+        .objective = out->status == DNNR_TRIAL_OK ? dnnr__objective(run->rt->subject, out->metric)
+                                                  : NAN,
         .outcome = out, .started = slot->started_wall, .finished = dnnr__wall_clock(),
+        .run_elapsed = run->elapsed_before + (run->started > 0 ? dnnr__now() - run->started : 0),
         .maximise = run->rt->subject->maximise, .optimum = run->rt->subject->optimum,
         .searcher_failed = searcher_failed};
-    dnnr_budget_info b;
-    dnnr__run_budget(run, &b);
-    rec.run_elapsed = run->elapsed_before + (run->started > 0 ? dnnr__now() - run->started : 0);
     dnnr_error err;
-    int rc = dnnr__journal_append_trial(o->journal, &rec, &err);
-    if (rc) {
+    if (dnnr__journal_append_trial(o->journal, &rec, &err)) {
         dnnr__error_prefix(&err, "%s", o->out_dir);
         set_fatal(o, &err);
     }
-    return rc;
 }
 
-int dnnr__run_tell(orchestrator *o, run_state *run, const dnnr_trial_result *res)
+/* Bookkeeping for a trial whose outcome is known (run now or journaled). */
+static void count_outcome(orchestrator *o, run_state *run, const dnnr_outcome *out)
 {
-    dnnr_budget_info b;
-    dnnr__run_budget(run, &b);
+    run->finished_trials++;
+    o->trials_total++;
+    if (out->status != DNNR_TRIAL_OK) {
+        run->failed_trials++;
+    } else {
+        double objective = dnnr__objective(run->rt->subject, out->metric);
+        if (objective < run->best_objective)
+            run->best_objective = objective;
+    }
+    if (run->budget.kind == DNNR_BUDGET_UNITS && isfinite(out->cost_units))
+        run->budget.used += out->cost_units;
+}
+
+static void tell(orchestrator *o, run_state *run, trial_slot *slot)
+{
+    const dnnr_outcome *out = &slot->outcome;
     run->tells++;
     run->blocked = 0;
     if (!dnnr__searcher_proc_alive(run->sp))
-        return DNNR_OK;
-    dnnr_error err;
-    int rc = dnnr__searcher_proc_tell(run->sp, &b, res, &err);
-    if (rc) {
-        if (o->opt->progress)
-            fprintf(o->opt->progress, "%s\n", err.msg);
-        run->failed = 1;
-    }
-    return rc;
-}
-
-static void fill_result(dnnr_trial_result *res, const trial_slot *slot, const dnnr_outcome *out,
-                        double objective, const dnnr_epoch_record **epochs)
-{
+        return;
+    const dnnr_epoch_record **epochs = dnnr__alloc(out->n_epochs + 1, sizeof *epochs);
+    if (!epochs)
+        return;
     for (uint32_t i = 0; i < out->n_epochs; i++)
         epochs[i] = &out->epochs[i];
-    *res = (dnnr_trial_result){
-        .struct_size = sizeof *res, .trial_id = slot->trial, .config = slot->config,
+    dnnr_trial_result res = {
+        .struct_size = sizeof res, .trial_id = slot->trial, .config = slot->config,
         .fidelity = slot->fidelity, .warm_start = slot->warm_start, .status = out->status,
-        .message = out->message, .objective = objective, .metric = out->metric,
-        .n_epochs = out->n_epochs, .epochs = epochs, .stopped_early = out->stopped_early,
-        .cost_seconds = out->cost_seconds, .cost_units = out->cost_units};
-}
-
-/* A trial is over: journal it (fsync), then tell its searcher. */
-static void complete_trial(orchestrator *o, trial_slot *slot, const dnnr_outcome *out)
-{
-    run_state *run = slot->run;
-    double objective = out->status == DNNR_TRIAL_OK ? dnnr__objective(run->rt->subject, out->metric)
-                                                    : NAN;
-    if (journal_trial(o, slot, out, objective, 0) == DNNR_OK) {
-        const dnnr_epoch_record **epochs = dnnr__alloc(out->n_epochs + 1, sizeof *epochs);
-        if (epochs) {
-            dnnr_trial_result res;
-            fill_result(&res, slot, out, objective, epochs);
-            dnnr__run_tell(o, run, &res);
-        }
-        dnnr__free(epochs);
+        .message = out->message,
+        .objective = out->status == DNNR_TRIAL_OK ? dnnr__objective(run->rt->subject, out->metric)
+                                                  : NAN,
+        .metric = out->metric, .n_epochs = out->n_epochs, .epochs = epochs,
+        .stopped_early = out->stopped_early, .cost_seconds = out->cost_seconds,
+        .cost_units = out->cost_units};
+    dnnr_budget_info b;
+    run_budget(run, &b);
+    dnnr_error err;
+    if (dnnr__searcher_proc_tell(run->sp, &b, &res, &err)) {
+        if (o->opt->progress)
+            fprintf(o->opt->progress, "%s; its run ends here\n", err.msg);
+        run->failed = 1;
+        dnnr__searcher_proc_stop(run->sp);
+        run->sp = NULL;
     }
-    run->in_flight--;
-    run->finished_trials++;
-    o->trials_total++;
-    if (out->status != DNNR_TRIAL_OK)
-        run->failed_trials++;
-    if (run->budget.kind == DNNR_BUDGET_UNITS)
-        run->budget.used += out->cost_units;
-    if (out->status == DNNR_TRIAL_OK && !(objective >= run->best_objective))
-        run->best_objective = objective;
+    dnnr__free(epochs);
 }
 
-/* The searcher died or failed deciding trial `trial`: record that trial as
- * crashed (so the loss is visible) and end the run. */
+/* The searcher died or failed deciding the next trial: record that trial as
+ * crashed, so the loss is visible and --resume never asks again, and end
+ * the run's asking. */
 static void searcher_failed(orchestrator *o, run_state *run, const dnnr_error *why)
 {
-    trial_slot *slot = dnnr__slot_new(run, run->next_trial++);
+    trial_slot *slot = slot_new(run);
     if (slot) {
         memcpy(slot->config, run->rt->subject->faulty,
                run->rt->subject->space->n_params * sizeof *slot->config);
         snprintf(slot->note, sizeof slot->note, "no configuration: the searcher failed");
         slot->started_wall = dnnr__wall_clock();
-        dnnr_outcome out;
-        dnnr__outcome_init(&out);
-        dnnr__outcome_set(&out, DNNR_TRIAL_CRASHED, "%s", why->msg);
-        journal_trial(o, slot, &out, NAN, 1);
-        run->finished_trials++;
-        run->failed_trials++;
-        o->trials_total++;
-        dnnr__slot_free(slot);
+        dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "%s", why->msg);
+        journal_trial(o, slot, 1);
+        count_outcome(o, run, &slot->outcome);
+        run->next_trial++;
+        slot_free(slot);
     }
     if (o->opt->progress)
-        fprintf(o->opt->progress, "%s: %s; its run ends here\n", run->spec->label, why->msg);
+        fprintf(o->opt->progress, "%s; its run ends here\n", why->msg);
     run->failed = 1;
     dnnr__searcher_proc_stop(run->sp);
     run->sp = NULL;
 }
 
-/* ---- dispatching -------------------------------------------------------- */
-
-int dnnr__run_dispatch(orchestrator *o, trial_slot *slot, int journal_ask)
+static int journaled_searcher_failure(const dnnr_json *line)
 {
-    run_state *run = slot->run;
-    if (journal_ask) {
-        dnnr_error err;
-        if (dnnr__journal_append_ask(o->journal, &run->key, slot->trial, run->tells,
-                                     run->rt->subject->space, slot->config, &err)) {
-            set_fatal(o, &err);
-            dnnr__slot_free(slot);
-            return DNNR_EIO;
+    const dnnr_json *flag = line ? dnnr__json_get(line, "searcher_failed") : NULL;
+    return flag && flag->type == DNNR_JSON_BOOL && flag->number;
+}
+
+/* A trial has its configuration: take its result from the journal when a
+ * resumed run already ran it, else queue it for a worker. */
+static int place_trial(orchestrator *o, run_state *run, trial_slot *slot)
+{
+    const dnnr_json *line = dnnr__resume_lookup(run, slot->trial);
+    const dnnr_space *space = run->rt->subject->space;
+    if (line) {
+        dnnr_value *journaled = dnnr__alloc(space->n_params + 1, sizeof *journaled);
+        int same = journaled &&
+                   dnnr__journal_config(dnnr__json_get(line, "config"), space, journaled) == DNNR_OK &&
+                   dnnr__config_equal(space, journaled, slot->config);
+        dnnr__free(journaled);
+        if (!same) {
+            if (o->opt->progress)
+                fprintf(o->opt->progress,
+                        "cannot resume %s x %s x %g x r%lld at trial %llu: the searcher asked for "
+                        "another configuration than the journal holds (is it deterministic?)\n",
+                        run->key.subject, run->key.searcher, run->key.budget,
+                        (long long)run->key.repeat, (unsigned long long)slot->trial);
+            run->failed = 1;
+            slot_free(slot);
+            return 0;
         }
-    }
-    if (o->n_queue == o->cap_queue) {
-        size_t cap = o->cap_queue ? o->cap_queue * 2 : 16;
-        trial_slot **grown = dnnr__realloc(o->queue, cap * sizeof *grown);
-        if (!grown) {
-            dnnr__slot_free(slot);
-            return DNNR_ENOMEM;
+        if (dnnr__resume_outcome(line, &slot->outcome) != DNNR_OK) {
+            slot_free(slot);
+            return 0;
         }
-        o->queue = grown;
-        o->cap_queue = cap;
+        slot->done = 1;
+        count_outcome(o, run, &slot->outcome);
+    } else if (push(&o->queue, &o->n_queue, &o->cap_queue, slot)) {
+        slot_free(slot);
+        return 0;
     }
-    o->queue[o->n_queue++] = slot;
-    run->in_flight++;
+    if (push(&run->open, &run->n_open, &run->cap_open, slot))
+        return 0; /* out of memory: the slot stays owned by the queue or leaks no further */
+    run->next_trial++;
     if (run->budget.kind == DNNR_BUDGET_EVALUATIONS)
         run->budget.used += 1;
-    return DNNR_OK;
+    return 1;
+}
+
+/* Ask the searcher for the next trial. Returns 1 if a trial was placed. */
+static int ask_one(orchestrator *o, run_state *run)
+{
+    if (journaled_searcher_failure(dnnr__resume_lookup(run, run->next_trial))) {
+        /* It died here before; asking again would only kill it again. */
+        dnnr_outcome out;
+        dnnr__resume_outcome(dnnr__resume_lookup(run, run->next_trial), &out);
+        count_outcome(o, run, &out);
+        dnnr__outcome_clear(&out);
+        run->next_trial++;
+        run->failed = 1;
+        return 0;
+    }
+    trial_slot *slot = slot_new(run);
+    if (!slot)
+        return 0;
+    dnnr_asked asked = {.config = slot->config};
+    dnnr_budget_info b;
+    run_budget(run, &b);
+    dnnr_error err;
+    int rc = dnnr__searcher_proc_ask(run->sp, slot->trial, &b, &asked, &err);
+    if (rc == DNNR_EAGAIN || rc == DNNR_EDONE) {
+        run->blocked = rc == DNNR_EAGAIN;
+        run->asking_done = rc == DNNR_EDONE;
+        slot_free(slot);
+        return 0;
+    }
+    slot->monitor_state = asked.monitor_state;
+    slot->monitor_state_size = asked.monitor_state_size;
+    if (rc == DNNR_OK && dnnr__space_check_config(run->rt->subject->space, slot->config, &err))
+        rc = dnnr__error_set(&err, DNNR_EINVAL, "searcher '%s' proposed an invalid configuration: %s",
+                             run->spec->label, err.msg);
+    if (rc) {
+        slot_free(slot);
+        searcher_failed(o, run, &err);
+        return 0;
+    }
+    slot->fidelity = asked.fidelity;
+    slot->warm_start = asked.warm_start;
+    slot->flags = asked.flags;
+    memcpy(slot->note, asked.note, sizeof slot->note);
+    return place_trial(o, run, slot);
+}
+
+static int may_ask(const orchestrator *o, const run_state *run)
+{
+    return run->phase == RUN_ACTIVE && !run->blocked && !run->asking_done && !run->failed &&
+           run->sp && budget_left(run) && run->next_trial < run->tells + o->window;
+}
+
+static void finish_if_done(orchestrator *o, run_state *run)
+{
+    if (run->phase != RUN_ACTIVE || run->n_open > 0)
+        return;
+    /* Nothing open: a searcher asking to wait would wait forever. */
+    if (!(run->asking_done || run->failed || run->blocked || !run->sp || !budget_left(run)))
+        return;
+    dnnr__searcher_proc_stop(run->sp);
+    run->sp = NULL;
+    run->phase = RUN_DONE;
+    o->runs_done++;
+    dnnr__progress_run_done(o, run);
+}
+
+/* Tell results in trial order, asking after each tell for the trials the
+ * window now allows. */
+static void advance(orchestrator *o, run_state *run)
+{
+    for (;;) {
+        while (may_ask(o, run) && !o->fatal)
+            if (!ask_one(o, run))
+                break;
+        if (run->n_open == 0 || !run->open[0]->done || o->fatal)
+            break;
+        trial_slot *slot = run->open[0];
+        memmove(run->open, run->open + 1, (run->n_open - 1) * sizeof *run->open);
+        run->n_open--;
+        tell(o, run, slot);
+        slot_free(slot);
+    }
+    finish_if_done(o, run);
+}
+
+/* ---- run lifecycle ------------------------------------------------------ */
+
+static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
+{
+    const dnnr_subject_rt *rt = run->rt;
+    dnnr_searcher_proc_params p = {
+        .iface = run->iface, .label = run->spec->label, .options = run->spec->options,
+        .options_file = o->e->file, .seed = run->seed, .space = rt->subject->space,
+        .start = rt->subject->faulty, .metric_kind = rt->subject->metric_kind,
+        .fidelity_kind = rt->analytic ? rt->info.fidelity_kind : DNNR_FIDELITY_NONE,
+        .min_fidelity = rt->analytic ? rt->info.min_fidelity : 0,
+        .max_fidelity = rt->analytic ? rt->info.max_fidelity : 0,
+        .max_in_flight = (uint32_t)o->window, .call_timeout = 600, .budget = run->budget};
+    return dnnr__searcher_proc_start(&p, &run->sp, err);
+}
+
+static void activate(orchestrator *o, run_state *run)
+{
+    dnnr_error err;
+    run->phase = RUN_ACTIVE;
+    run->started = dnnr__now();
+    if (start_searcher(o, run, &err)) {
+        searcher_failed(o, run, &err);
+        finish_if_done(o, run);
+        return;
+    }
+    /* Trial 0 is the start (faulty) configuration, decided by the host. */
+    trial_slot *slot = slot_new(run);
+    if (slot) {
+        memcpy(slot->config, run->rt->subject->faulty,
+               run->rt->subject->space->n_params * sizeof *slot->config);
+        snprintf(slot->note, sizeof slot->note, "start configuration");
+        place_trial(o, run, slot);
+    }
+    advance(o, run);
 }
 
 static int start_queued(orchestrator *o, size_t worker)
@@ -232,141 +374,26 @@ static int start_queued(orchestrator *o, size_t worker)
     int rc = dnnr__worker_start(&o->workers[worker], dnnr__trial_execute, NULL, &slot->job,
                                 o->e->trial_timeout, slot, &err);
     if (rc) {
-        dnnr_outcome out;
-        dnnr__outcome_init(&out);
-        dnnr__outcome_set(&out, DNNR_TRIAL_CRASHED, "%s", err.msg);
-        complete_trial(o, slot, &out);
-        dnnr__slot_free(slot);
+        dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "%s", err.msg);
+        slot->done = 1;
+        journal_trial(o, slot, 0);
+        count_outcome(o, run, &slot->outcome);
+        advance(o, run);
         return rc;
     }
     o->slots[worker] = slot;
     return DNNR_OK;
 }
 
-/* Ask one run's searcher for a trial and queue it. Returns 1 if queued. */
-static int ask_run(orchestrator *o, run_state *run)
-{
-    if (run->phase != RUN_ACTIVE || run->blocked || run->asking_done || run->failed ||
-        !budget_left(run))
-        return 0;
-    trial_slot *slot = dnnr__slot_new(run, run->next_trial);
-    if (!slot)
-        return 0;
-    dnnr_asked asked = {.config = slot->config};
-    dnnr_budget_info b;
-    dnnr__run_budget(run, &b);
-    dnnr_error err;
-    int rc = dnnr__searcher_proc_ask(run->sp, slot->trial, &b, &asked, &err);
-    if (rc == DNNR_EAGAIN || rc == DNNR_EDONE) {
-        if (rc == DNNR_EAGAIN && run->in_flight == 0) {
-            /* Waiting with nothing in flight would wait forever. */
-            if (o->opt->progress)
-                fprintf(o->opt->progress, "%s asked to wait with no trial in flight; its run ends\n",
-                        run->spec->label);
-            rc = DNNR_EDONE;
-        }
-        run->blocked = rc == DNNR_EAGAIN;
-        run->asking_done = rc == DNNR_EDONE;
-        dnnr__slot_free(slot);
-        return 0;
-    }
-    if (rc == DNNR_OK && dnnr__space_check_config(run->rt->subject->space, slot->config, &err))
-        rc = dnnr__error_set(&err, DNNR_EINVAL, "searcher '%s' proposed an invalid configuration: %s",
-                             run->spec->label, err.msg);
-    if (rc) {
-        dnnr__free(asked.monitor_state);
-        dnnr__slot_free(slot);
-        searcher_failed(o, run, &err);
-        return 0;
-    }
-    run->next_trial++;
-    slot->fidelity = asked.fidelity;
-    slot->warm_start = asked.warm_start;
-    slot->flags = asked.flags;
-    memcpy(slot->note, asked.note, sizeof slot->note);
-    slot->monitor_state = asked.monitor_state;
-    slot->monitor_state_size = asked.monitor_state_size;
-    return dnnr__run_dispatch(o, slot, 1) == DNNR_OK;
-}
-
-/* ---- run lifecycle ------------------------------------------------------ */
-
-static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
-{
-    const dnnr_subject_rt *rt = run->rt;
-    dnnr_searcher_proc_params p = {
-        .iface = run->iface, .label = run->spec->label, .options = run->spec->options,
-        .options_file = o->e->file, .seed = run->seed, .space = rt->subject->space,
-        .start = rt->subject->faulty, .metric_kind = rt->subject->metric_kind,
-        .fidelity_kind = rt->analytic ? rt->info.fidelity_kind : DNNR_FIDELITY_NONE,
-        .min_fidelity = rt->analytic ? rt->info.min_fidelity : 0,
-        .max_fidelity = rt->analytic ? rt->info.max_fidelity : 0,
-        .max_in_flight = (uint32_t)o->n_workers, .call_timeout = 600, .budget = run->budget};
-    return dnnr__searcher_proc_start(&p, &run->sp, err);
-}
-
-static void activate(orchestrator *o, run_state *run)
-{
-    dnnr_error err;
-    run->phase = RUN_ACTIVE;
-    run->started = dnnr__now();
-    if (run->replay.searcher_failed) {
-        run->failed = 1; /* its searcher died before: do not ask it again */
-        return;
-    }
-    if (start_searcher(o, run, &err)) {
-        searcher_failed(o, run, &err);
-        return;
-    }
-    if (run->replay.n_asks || run->replay.n_results) {
-        dnnr__replay_run(o, run);
-        return;
-    }
-    /* Trial 0 is the start (faulty) configuration, evaluated by the host. */
-    trial_slot *slot = dnnr__slot_new(run, run->next_trial++);
-    if (!slot)
-        return;
-    memcpy(slot->config, run->rt->subject->faulty,
-           run->rt->subject->space->n_params * sizeof *slot->config);
-    snprintf(slot->note, sizeof slot->note, "start configuration");
-    dnnr__run_dispatch(o, slot, 1);
-}
-
-static void finish_if_done(orchestrator *o, run_state *run)
-{
-    if (run->phase != RUN_ACTIVE || run->in_flight > 0)
-        return;
-    int queued = 0;
-    for (size_t i = 0; i < o->n_queue; i++)
-        queued |= o->queue[i]->run == run;
-    if (queued || !(run->asking_done || run->failed || !budget_left(run)))
-        return;
-    dnnr__searcher_proc_stop(run->sp);
-    run->sp = NULL;
-    run->phase = RUN_DONE;
-    o->runs_done++;
-    dnnr__progress_run_done(o, run);
-}
-
-/* Fill free workers: queued trials first, then asks in run order, then
- * newly activated runs. */
+/* Fill free workers with queued trials, activating runs while none is queued. */
 static void fill(orchestrator *o)
 {
     for (size_t w = 0; w < o->n_workers && !o->fatal; w++) {
         if (o->workers[w].pid > 0)
             continue;
-        while (o->n_queue == 0 && !(o->opt->stop && *o->opt->stop)) {
-            int asked = 0;
-            for (size_t i = 0; i < o->n_runs && !asked; i++) {
-                asked = ask_run(o, &o->runs[i]);
-                finish_if_done(o, &o->runs[i]);
-            }
-            if (asked)
-                break;
-            if (o->next_pending >= o->n_runs)
-                break;
+        while (o->n_queue == 0 && o->next_pending < o->n_runs && !o->fatal &&
+               !(o->opt->stop && *o->opt->stop))
             activate(o, &o->runs[o->next_pending++]);
-        }
         if (o->n_queue == 0)
             break;
         start_queued(o, w);
@@ -381,12 +408,21 @@ static int busy_workers(const orchestrator *o)
     return n;
 }
 
+static void stop_workers(orchestrator *o)
+{
+    /* Trials in flight are not journaled: --resume runs them again. */
+    for (size_t i = 0; i < o->n_workers; i++) {
+        if (o->workers[i].pid > 0) {
+            dnnr__worker_kill(&o->workers[i]);
+            o->slots[i] = NULL; /* still owned by its run's open list */
+        }
+    }
+}
+
 static void loop(orchestrator *o)
 {
     for (;;) {
         fill(o);
-        for (size_t i = 0; i < o->n_runs; i++)
-            finish_if_done(o, &o->runs[i]);
         if (o->fatal || busy_workers(o) == 0)
             break;
         dnnr_outcome out;
@@ -394,22 +430,15 @@ static void loop(orchestrator *o)
         if (w >= 0) {
             trial_slot *slot = o->slots[w];
             o->slots[w] = NULL;
-            complete_trial(o, slot, &out);
-            dnnr__outcome_clear(&out);
-            run_state *run = slot->run;
-            dnnr__slot_free(slot);
-            finish_if_done(o, run);
+            slot->outcome = out;
+            slot->done = 1;
+            journal_trial(o, slot, 0);
+            count_outcome(o, slot->run, &slot->outcome);
+            advance(o, slot->run);
         }
         dnnr__progress_update(o);
         if (o->opt->stop && *o->opt->stop) {
-            /* Trials in flight are not journaled: --resume runs them again. */
-            for (size_t i = 0; i < o->n_workers; i++) {
-                if (o->workers[i].pid > 0) {
-                    dnnr__worker_kill(&o->workers[i]);
-                    dnnr__slot_free(o->slots[i]);
-                    o->slots[i] = NULL;
-                }
-            }
+            stop_workers(o);
             break;
         }
     }
@@ -466,7 +495,6 @@ static int build_runs(orchestrator *o, dnnr_error *err)
             for (size_t b = 0; b < e->n_budgets; b++)
                 for (int64_t r = 0; r < e->repeats; r++, k++) {
                     run_state *run = &o->runs[k];
-                    run->index = k;
                     run->rt = o->rts[s];
                     run->spec = &e->searchers[m];
                     run->iface = searcher_iface(o->reg, run->spec, e->file, err);
@@ -513,22 +541,21 @@ static void teardown(orchestrator *o)
     for (size_t w = 0; w < o->n_workers; w++) {
         if (o->workers && o->workers[w].pid > 0)
             dnnr__worker_kill(&o->workers[w]);
-        if (o->slots)
-            dnnr__slot_free(o->slots[w]);
         if (o->workers)
             dnnr__buf_free(&o->workers[w].received);
     }
-    for (size_t i = 0; i < o->n_queue; i++)
-        dnnr__slot_free(o->queue[i]);
+    /* Every slot not yet told sits in its run's open list (the queue and the
+     * workers only borrow it). */
     for (size_t i = 0; i < o->n_runs; i++) {
         dnnr__searcher_proc_stop(o->runs[i].sp);
-        dnnr__free(o->runs[i].replay.asks);
-        dnnr__free(o->runs[i].replay.results);
+        for (size_t k = 0; k < o->runs[i].n_open; k++)
+            slot_free(o->runs[i].open[k]);
+        dnnr__free(o->runs[i].open);
+        dnnr__free((void *)o->runs[i].journaled);
     }
     for (size_t s = 0; o->rts && s < o->e->n_subjects; s++)
         dnnr__subject_rt_close(o->rts[s]);
-    dnnr__journal_lines_free(&o->journal_trials);
-    dnnr__journal_lines_free(&o->journal_asks);
+    dnnr__journal_lines_free(&o->journal_lines);
     dnnr__journal_close(o->journal);
     dnnr__free(o->queue);
     dnnr__free(o->rts);
@@ -543,6 +570,7 @@ int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_
 {
     orchestrator o = {.e = e, .reg = reg, .opt = opt};
     o.n_workers = (size_t)(opt->workers > 0 ? opt->workers : e->workers);
+    o.window = (uint64_t)e->workers; /* from the file, so -j never changes what runs */
     o.rts = dnnr__alloc(e->n_subjects, sizeof *o.rts);
     o.workers = dnnr__alloc(o.n_workers, sizeof *o.workers);
     o.slots = dnnr__alloc(o.n_workers, sizeof *o.slots);
@@ -557,7 +585,7 @@ int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_
     if (!rc)
         rc = build_runs(&o, err);
     if (!rc && opt->resume)
-        rc = dnnr__replay_index(&o, err);
+        rc = dnnr__resume_index(&o, err);
     if (!rc) {
         loop(&o);
         dnnr__progress_end(&o);

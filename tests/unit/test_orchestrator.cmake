@@ -1,0 +1,1 @@
+add_dependencies(test_orchestrator dnnr_fixture_plugins dnnr_plugin_random)
