@@ -57,6 +57,10 @@ int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, dnnr_subjec
             if (dnnr__host_option_error(rt->host, err) == DNNR_OK)
                 dnnr__error_set(err, rc, "%s: loader '%s': %s", s->file, s->loader,
                                 dnnr__host_last_error(rt->host));
+            /* A missing option is often a misspelt one: say so. */
+            dnnr_error typo, first = *err;
+            if (dnnr__host_check_options(rt->host, &typo) != DNNR_OK)
+                dnnr__error_set(err, rc, "%.500s; %.500s", first.msg, typo.msg);
             rt->loader = NULL;
         }
     }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what dnnrepair needs to build and test on Debian 12 (run as root,
+# or with sudo). The data sets it uses offline come from Debian packages too.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config
+  libconfig-dev      # subject and experiment files
+  check libsubunit-dev  # unit tests
+  libdnnl-dev        # oneDNN: the CPU training backend
+  libgsl-dev         # HEBO's linear algebra and optimiser
+  zlib1g-dev         # gzipped IDX data sets
+  dataset-fashion-mnist  # offline stand-in for MNIST
+)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update
+$sudo apt-get install -y --no-install-recommends "${packages[@]}"

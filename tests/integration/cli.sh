@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: help everywhere, clear errors with
+# file:line, exit codes, and the report rebuilt from trials.jsonl.
+set -euo pipefail
+bin=$1 source=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+for cmd in run report validate plugins stats; do
+  "$bin" $cmd --help | grep -q "usage: dnnrepair $cmd" || fail "$cmd --help"
+done
+"$bin" --help | grep -q "commands:" || fail "--help"
+"$bin" frobnicate 2> "$tmp/err" && fail "unknown command accepted"
+grep -q "unknown command 'frobnicate'" "$tmp/err" || fail "unknown command message"
+
+"$bin" validate "$source"/configs/subjects/analytic/*.cfg "$source/configs/experiments/testfunctions.cfg" \
+  > /dev/null 2> "$tmp/err" || grep -q "hello" "$tmp/err" || fail "valid files rejected: $(cat "$tmp/err")"
+if "$bin" validate "$source/tests/fixtures/config/unknown_key.cfg" 2> "$tmp/err"; then fail "bad file accepted"; fi
+grep -q "unknown_key.cfg:4: unknown key 'tsk'" "$tmp/err" || fail "validate message: $(cat "$tmp/err")"
+
+printf 'id = "b";\ntask = "analytic";\nmetric = { name = "v"; direction = "min"; };\ndataset = { loader = "testfunctions"; functon = "branin"; };\n' > "$tmp/typo.cfg"
+if "$bin" validate "$tmp/typo.cfg" 2> "$tmp/err"; then fail "option typo accepted"; fi
+grep -q "typo.cfg:4: unknown option 'functon' for testfunctions (did you mean 'function'?)" "$tmp/err" \
+  || fail "typo message: $(cat "$tmp/err")"
+
+cat > "$tmp/exp.cfg" <<CFG
+name = "cli";
+subjects = ["$source/configs/subjects/analytic/branin.cfg", "$source/configs/subjects/analytic/mixed.cfg"];
+searchers = ( "random" );
+budgets = [12];
+repeats = 2;
+CFG
+"$bin" run "$tmp/exp.cfg" --out "$tmp/out" 2> "$tmp/log" || fail "run: $(cat "$tmp/log")"
+grep -q "4/4 runs done, 48 trials" "$tmp/log" || fail "progress: $(cat "$tmp/log")"
+if "$bin" run "$tmp/exp.cfg" --out "$tmp/out" 2> "$tmp/err"; then fail "overwrote a run"; fi
+grep -q "already holds a run" "$tmp/err" || fail "overwrite message"
+"$bin" run "$tmp/exp.cfg" --out "$tmp/out" --resume 2> "$tmp/log" || fail "resume of a finished run"
+test "$(wc -l < "$tmp/out/trials.jsonl")" -eq 48 || fail "resume repeated trials"
+cp "$tmp/out/report.md" "$tmp/report.md"
+rm "$tmp/out/report.md" "$tmp/out/summary.csv"
+"$bin" report "$tmp/out" || fail "report"
+cmp -s "$tmp/report.md" "$tmp/out/report.md" || fail "report not reproduced byte for byte"
+echo "1 passed, 0 failed"
