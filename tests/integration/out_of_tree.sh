@@ -17,6 +17,10 @@ cflags=$(PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" pkg-config --cflags dnnrepa
 cc -std=c17 -shared -fPIC $cflags "$source/sdk/examples/hello_searcher/hello.c" \
    -o "$tmp/pc/hello.so" -Wl,-z,defs -lm
 
+# The README shows the example in full; it must be the file that builds.
+awk '/^```c$/{f=1;next} /^```$/{if(f) exit} f' "$source/README.md" |
+  diff -q - "$source/sdk/examples/hello_searcher/hello.c" > /dev/null
+
 export DNNR_PLUGIN_PATH="$tmp/hello"
 "$tmp/prefix/bin/dnnrepair" plugins --json > "$tmp/plugins.json"
 grep -q '"name":"hello","kind":"searcher"' "$tmp/plugins.json"
