@@ -284,6 +284,28 @@ static void kill_and_resume(int workers, size_t kill_after)
     dnnr__free(sb);
 }
 
+START_TEST(journal_write_failure_stops_cleanly_and_resumes)
+{
+    make_workdir();
+    write_subject("");
+    write_experiment("\"hello\"", "budgets = [15];\nrepeats = 2;");
+    dnnr_error err = {{0}};
+    ck_assert_msg(run_experiment("whole", 0, 1, &err) == DNNR_OK, "%s", err.msg);
+    /* The 12th write or fsync of the journal fails: the run stops with the
+     * error, and what was journaled before stays a valid journal. */
+    dnnr__io_fault(11, 1);
+    int rc = run_experiment("faulty", 0, 1, &err);
+    dnnr__io_fault(-1, 0);
+    ck_assert_int_eq(rc, DNNR_EIO);
+    ck_assert_msg(strstr(err.msg, "cannot append to trials.jsonl"), "%s", err.msg);
+    dnnr_journal_lines partial = read_trials("faulty");
+    ck_assert_uint_lt(partial.n, 30);
+    dnnr__journal_lines_free(&partial);
+    ck_assert_msg(run_experiment("faulty", 1, 1, &err) == DNNR_OK, "%s", err.msg);
+    assert_same_trials("whole", "faulty");
+}
+END_TEST
+
 START_TEST(resume_after_sigkill_one_worker) { kill_and_resume(1, 57); }
 END_TEST
 
@@ -298,6 +320,7 @@ static Suite *suite(void)
     tcase_add_test(tc, searcher_crash_costs_one_trial);
     tcase_add_test(tc, crashing_and_hanging_trials_cost_themselves_only);
     tcase_add_test(tc, same_file_same_trials_and_report_rebuilds);
+    tcase_add_test(tc, journal_write_failure_stops_cleanly_and_resumes);
     tcase_add_test(tc, resume_after_sigkill_one_worker);
     tcase_add_test(tc, resume_after_sigkill_two_workers);
     suite_add_tcase(s, tc);
