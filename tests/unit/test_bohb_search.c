@@ -1,0 +1,133 @@
+/* bohb end to end on the testfunctions loader's multi-fidelity Branin
+ * (noise and bias shrink with the budget), against the random searcher:
+ * BOHB must reach random search's final median regret at no more than half
+ * of random's cost. Each run is seeded, so the suite is deterministic; the
+ * seed count makes the medians stable rather than lucky. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <dnnrepair/dnnrepair.h>
+
+#include "host/host.h"
+#include "test_bohb_driver.h"
+
+const dnnr_plugin_desc *dnnr_plugin_bohb_entry(void);
+const dnnr_plugin_desc *dnnr_plugin_random_entry(void);
+const dnnr_plugin_desc *dnnr_plugin_testfunctions_entry(void);
+
+#define N_SEEDS 51
+#define RANDOM_BUDGET 60.0 /* full-fidelity evaluations */
+#ifndef STUDY_BUDGET
+#define STUDY_BUDGET 150.0
+#endif
+
+static const char *const multifidelity =
+    "function = \"multifidelity\"; min_budget = 1.0; max_budget = 81.0;";
+
+/* Median regret over seeds of @p searcher's incumbent after spending @p at. */
+static double median_regret(const driver_subject *s, const dnnr_plugin_desc *searcher,
+                            const char *options, uint32_t workers, double budget, double at,
+                            double *full_share)
+{
+    double regrets[N_SEEDS];
+    size_t n_full = 0, n_trials = 0;
+    for (int seed = 0; seed < N_SEEDS; seed++) {
+        driver_params p = {.searcher = searcher, .options = options,
+                           .seed = 1000 + (uint64_t)seed, .workers = workers, .budget = budget};
+        driver_trace trace;
+        driver_run(s, &p, &trace);
+        regrets[seed] = driver_incumbent_at(&trace, at) - s->analytic.optimum;
+        n_full += trace.n_full;
+        n_trials += trace.n_trials;
+        driver_trace_free(&trace);
+    }
+    if (full_share)
+        *full_share = (double)n_full / (double)n_trials;
+    return driver_median(regrets, N_SEEDS);
+}
+
+START_TEST(bohb_reaches_random_regret_at_half_the_cost)
+{
+    driver_subject s;
+    driver_subject_open(&s, dnnr_plugin_testfunctions_entry(), multifidelity);
+    ck_assert_int_eq(s.analytic.fidelity_kind, DNNR_FIDELITY_BUDGET);
+    double random_final = median_regret(&s, dnnr_plugin_random_entry(), NULL, 1, RANDOM_BUDGET,
+                                        RANDOM_BUDGET, NULL);
+    double full_share;
+    double bohb_half = median_regret(&s, dnnr_plugin_bohb_entry(), NULL, 1, RANDOM_BUDGET / 2,
+                                     RANDOM_BUDGET / 2, &full_share);
+    /* The cost at which BOHB's median first reaches random's final median. */
+    double reach = NAN;
+    for (double c = 1.0; c <= RANDOM_BUDGET / 2 && isnan(reach); c += 1.0)
+        if (median_regret(&s, dnnr_plugin_bohb_entry(), NULL, 1, c, c, NULL) <= random_final)
+            reach = c;
+    fprintf(stderr,
+            "multifidelity Branin, %d seeds: random median regret %.4f at cost %.0f; "
+            "bohb %.4f at cost %.0f (%.0f%% of its trials at full fidelity); "
+            "bohb reaches random's final median at cost %.0f\n",
+            N_SEEDS, random_final, RANDOM_BUDGET, bohb_half, RANDOM_BUDGET / 2,
+            100 * full_share, reach);
+    ck_assert_double_lt(full_share, 0.5); /* most of BOHB's trials were cheap ones */
+    ck_assert_double_le(bohb_half, random_final);
+    driver_subject_close(&s);
+}
+END_TEST
+
+START_TEST(bohb_with_parallel_workers_still_beats_random)
+{
+    /* Four workers: several brackets in flight at once. */
+    driver_subject s;
+    driver_subject_open(&s, dnnr_plugin_testfunctions_entry(), multifidelity);
+    double random_final = median_regret(&s, dnnr_plugin_random_entry(), NULL, 4, RANDOM_BUDGET,
+                                        RANDOM_BUDGET, NULL);
+    double bohb_half = median_regret(&s, dnnr_plugin_bohb_entry(), NULL, 4, RANDOM_BUDGET / 2,
+                                     RANDOM_BUDGET / 2, NULL);
+    fprintf(stderr, "4 workers: random %.4f at cost %.0f; bohb %.4f at cost %.0f\n", random_final,
+            RANDOM_BUDGET, bohb_half, RANDOM_BUDGET / 2);
+    ck_assert_double_le(bohb_half, random_final);
+    driver_subject_close(&s);
+}
+END_TEST
+
+START_TEST(study_mode_runs_everything_at_full_fidelity)
+{
+    /* The study's configuration: a KDE sampler at full fidelity. It must
+     * still beat random search at equal cost once its model kicks in. */
+    driver_subject s;
+    driver_subject_open(&s, dnnr_plugin_testfunctions_entry(), multifidelity);
+    double full_share;
+    const double budget = STUDY_BUDGET;
+    double study = median_regret(&s, dnnr_plugin_bohb_entry(), "study_mode = true;", 1, budget,
+                                 budget, &full_share);
+    double random_final =
+        median_regret(&s, dnnr_plugin_random_entry(), NULL, 1, budget, budget, NULL);
+    fprintf(stderr, "study mode: median regret %.4f at cost %.0f (random %.4f)\n", study, budget,
+            random_final);
+    ck_assert_double_eq(full_share, 1.0);
+    ck_assert_double_le(study, random_final);
+    driver_subject_close(&s);
+}
+END_TEST
+
+static Suite *bohb_search_suite(void)
+{
+    Suite *s = suite_create("bohb_search");
+    TCase *tc = tcase_create("multifidelity");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, bohb_reaches_random_regret_at_half_the_cost);
+    tcase_add_test(tc, bohb_with_parallel_workers_still_beats_random);
+    tcase_add_test(tc, study_mode_runs_everything_at_full_fidelity);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(bohb_search_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
