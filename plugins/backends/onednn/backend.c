@@ -48,7 +48,8 @@ int onednn_exec(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops)
 {
     dnnl_exec_arg_t args[ONEDNN_MAX_MEMS];
     for (int i = 0; i < p->n_mems; i++) {
-        dnnl_memory_set_data_handle(p->mem[i], ops[p->mem_operand[i]]->data);
+        if (p->mem_operand[i] >= 0)
+            dnnl_memory_set_data_handle(p->mem[i], ops[p->mem_operand[i]]->data);
         args[i].arg = p->mem_arg[i];
         args[i].memory = p->mem[i];
     }
@@ -217,6 +218,10 @@ static void onednn_plan_free(dnnr_backend *b, dnnr_plan *p)
         dnnl_memory_destroy(p->mem[i]);
     if (p->prim)
         dnnl_primitive_destroy(p->prim);
+    if (p->reorder)
+        dnnl_primitive_destroy(p->reorder);
+    if (p->reorder_user)
+        dnnl_memory_destroy(p->reorder_user);
     b->host->free(b->host->ctx, p->scratch);
     b->host->free(b->host->ctx, p);
 }

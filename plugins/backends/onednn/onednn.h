@@ -37,7 +37,13 @@ struct dnnr_plan {
     int n_mems;
     dnnl_memory_t mem[ONEDNN_MAX_MEMS];
     int mem_arg[ONEDNN_MAX_MEMS];     /* DNNL_ARG_* */
-    int mem_operand[ONEDNN_MAX_MEMS]; /* which operand feeds it */
+    int mem_operand[ONEDNN_MAX_MEMS]; /* which operand feeds it; -1: plan-owned memory */
+    /* conv: a reorder between the Keras kernel layout and the primitive's
+     * blocked one, run before (forward, backward data) or after (backward
+     * weights) the primitive; its user side is bound to operand reorder_operand. */
+    dnnl_primitive_t reorder;
+    dnnl_memory_t reorder_user, reorder_blocked;
+    int reorder_operand, reorder_after;
     /* bias gradient computed in C alongside (dense, conv): rows x cols */
     int64_t rows, cols;
     double *scratch; /* plan-owned host scratch (update: block sums) */
