@@ -246,7 +246,7 @@ void dnnr__model_template_destroy(dnnr_model_template *t)
 {
     if (!t)
         return;
-    for (uint32_t l = 0; l < t->n_layers; l++)
+    for (uint32_t l = 0; t->layers && l < t->n_layers; l++)
         for (int k = 0; k < K_LAYER_COUNT_; k++)
             field_free(&t->layers[l].f[k]);
     for (int k = K_LAYER_COUNT_; k < K_COUNT_; k++)

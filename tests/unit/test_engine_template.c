@@ -9,6 +9,7 @@
 #include "engine/keras.h"
 #include "engine/template.h"
 #include "space/space.h"
+#include "util/alloc.h"
 
 static const char *d1_text =
     "model = (\n"                                                                       /* 1 */
@@ -206,6 +207,33 @@ START_TEST(defaults)
 }
 END_TEST
 
+START_TEST(out_of_memory)
+{
+    /* every allocation failure is reported as DNNR_ENOMEM and leaks nothing */
+    dnnr_space *space = d1_space();
+    dnnr_value config[11];
+    dnnr__space_defaults(space, config);
+    int n, rc = DNNR_ENOMEM;
+    for (n = 0; rc == DNNR_ENOMEM && n < 1000; n++) {
+        parsed p;
+        dnnr__alloc_fault(n, 1);
+        parse(&p, d1_text);
+        rc = p.rc;
+        dnnr_model_spec *spec = NULL;
+        if (rc == DNNR_OK)
+            rc = dnnr__model_resolve(p.t, space, config, &spec, &p.err);
+        dnnr__alloc_fault(-1, 0);
+        ck_assert_msg(rc == DNNR_OK || rc == DNNR_ENOMEM, "rc %d at %d: %s", rc, n, p.err.msg);
+        ck_assert(rc != DNNR_OK || spec != NULL);
+        dnnr__model_spec_destroy(spec);
+        parsed_free(&p);
+    }
+    ck_assert_int_eq(rc, DNNR_OK);
+    ck_assert(n > 3);
+    dnnr__space_destroy(space);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine_template");
@@ -215,6 +243,7 @@ static Suite *suite(void)
     tcase_add_test(tc, parse_errors);
     tcase_add_test(tc, check_errors);
     tcase_add_test(tc, defaults);
+    tcase_add_test(tc, out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }

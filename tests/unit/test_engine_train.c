@@ -316,6 +316,38 @@ START_TEST(monitor_stops_training)
 }
 END_TEST
 
+START_TEST(out_of_memory)
+{
+    fixture_data data;
+    fixture_d1(&data, 64, 16);
+    fixture_backend fb = fixture_backend_open();
+    dnnr_model_spec *spec = fixture_spec(
+        "model = ({ type = \"dense\"; units = 4; activation = \"relu\"; }, { type = \"dropout\"; rate = 0.5; },"
+        " { type = \"dense\"; units = 1; activation = \"sigmoid\"; });"
+        "training = { loss = \"binary_crossentropy\"; optimizer = \"adam\"; batch_size = 16; epochs = 2; };");
+    fixture_job j;
+    fixture_job_init(&j, spec, &data, &fb, 1);
+    j.job.flags = DNNR_TRIAL_INDICATORS;
+    int rc = DNNR_ENOMEM, n;
+    for (n = 0; rc != DNNR_OK && n < 2000; n++) {
+        dnnr_train_outcome out;
+        dnnr_error err = {{0}};
+        dnnr__alloc_fault(n, 1);
+        rc = dnnr__engine_train(&j.job, &out, &err);
+        dnnr__alloc_fault(-1, 0);
+        ck_assert_msg(rc == DNNR_OK || rc == DNNR_ENOMEM, "rc %d at %d: %s", rc, n, err.msg);
+        ck_assert(rc == DNNR_OK || out.status == DNNR_TRIAL_CRASHED);
+        dnnr__engine_outcome_free(&out);
+    }
+    ck_assert_int_eq(rc, DNNR_OK);
+    ck_assert(n > 10);
+    fixture_job_free(&j);
+    dnnr__model_spec_destroy(spec);
+    fixture_backend_close(&fb);
+    fixture_data_free(&data);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine_train");
@@ -329,6 +361,7 @@ static Suite *suite(void)
     tcase_add_test(tc, warm_start_round_trip_and_corruption);
     tcase_add_test(tc, indicators_recorded);
     tcase_add_test(tc, monitor_stops_training);
+    tcase_add_test(tc, out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }
