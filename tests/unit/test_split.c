@@ -72,6 +72,7 @@ START_TEST(split_sizes_of_the_study)
     dnnr_split s;
     ck_assert_int_eq(dnnr__train_test_split(200, 0.2, 42, &s, NULL), DNNR_OK);
     ck_assert_uint_eq(s.test[0], 95); /* test rows come first in the permutation */
+    ck_assert_uint_eq(s.train[0], 79); /* numpy: RandomState(42).permutation(200)[40] */
     dnnr__split_free(&s);
     dnnr_error err;
     ck_assert_int_eq(dnnr__train_test_split(1, 0.2, 42, &s, &err), DNNR_EINVAL);
