@@ -244,11 +244,15 @@ START_TEST(warm_promotions_continue_from_the_lower_rung)
         ck_assert_uint_eq(from->id, (uint64_t)f.log[i].warm_start);
         ck_assert(same_config(from, &f.log[i]));
         ck_assert_double_eq(from->fidelity, 1);
+        /* 1 epoch kept + 2 more = the rung's 3 epochs. */
+        ck_assert_double_eq(f.log[i].fidelity, 2);
         ck_assert_uint_eq(f.log[i].flags, DNNR_TRIAL_KEEP_WEIGHTS);
     }
-    /* The last rung continues too, but keeps nothing: it is never promoted. */
+    /* The last rung continues too (3 + 6 = 9 epochs), but keeps nothing: it is
+     * never promoted. */
     ck_assert_int_ge(f.log[12].warm_start, 10);
-    ck_assert_double_eq(f.log[f.log[12].warm_start - 1].fidelity, 3);
+    ck_assert_double_eq(f.log[f.log[12].warm_start - 1].fidelity, 2);
+    ck_assert_double_eq(f.log[12].fidelity, 6);
     ck_assert_uint_eq(f.log[12].flags, 0);
     /* The s = 0 bracket has one rung: nothing kept, nothing continued. */
     for (size_t i = 17; i < 20; i++) {

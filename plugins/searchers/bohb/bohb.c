@@ -194,8 +194,18 @@ static void issue(dnnr_searcher *s, bohb_bracket *b, int i, dnnr_trial_request *
     bohb_decode(s->space, slot->vector, req->config);
     req->fidelity = request_fidelity(s, plan->budget[b->stage]);
     if (s->opt.warm_promotions) {
-        if (slot->previous_trial >= 0)
-            req->warm_start = slot->previous_trial;
+        /* The engine trains `fidelity` epochs on top of the kept weights, so a
+         * continued trial asks for the difference between the rungs: the
+         * configuration ends with exactly the rung's epochs, and the cost
+         * charged is what was trained. Rungs that round to the same epoch
+         * count (eta near 1) retrain from scratch instead. */
+        if (slot->previous_trial >= 0 && b->stage > 0) {
+            double trained = request_fidelity(s, plan->budget[b->stage - 1]);
+            if (req->fidelity - trained >= 1.0) {
+                req->warm_start = slot->previous_trial;
+                req->fidelity -= trained;
+            }
+        }
         if (bohb_bracket_may_promote(b))
             req->flags |= DNNR_TRIAL_KEEP_WEIGHTS;
     }
