@@ -2,3 +2,5 @@
 # library; the suite includes them from the plugin folder.
 target_link_libraries(test_hebo PRIVATE dnnr_plugin_hebo_static)
 target_include_directories(test_hebo PRIVATE ${PROJECT_SOURCE_DIR}/plugins/searchers/hebo)
+# The search benchmark's driver shares this suite's in-process loop.
+include(${PROJECT_SOURCE_DIR}/benchmarks/search/CMakeLists.txt)

@@ -20,6 +20,7 @@ struct hebo_gp {
     double *theta;
     /* workspace, sized once */
     double *w, *dwa, *dwb; /* warped inputs and their a/b derivatives (n x D) */
+    double *log_u;         /* ln of the normalised inputs, fixed for the model's life */
     double *k, *e, *l, *g, *minv_work, *work, *alpha, *g_w, *theta_tmp, *g_theta;
     int conditioned;
 };
@@ -60,7 +61,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     if (!gp)
         return NULL;
     size_t nt = HEBO_N_THETA(dims);
-    size_t total = n * dims * 4 + 2 * dims + n + nt + n * dims * 3 + 5 * n * n +
+    size_t total = n * dims * 5 + 2 * dims + n + nt + n * dims * 3 + 5 * n * n +
                    (2 * n * dims + n) + n + 2 * nt;
     double *block = host->alloc(host->ctx, total, sizeof(double));
     if (!block) {
@@ -79,6 +80,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     gp->y = take(&c, n);
     gp->theta = take(&c, nt);
     gp->w = take(&c, n * dims);
+    gp->log_u = take(&c, n * dims);
     gp->dwa = take(&c, n * dims);
     gp->dwb = take(&c, n * dims);
     gp->k = take(&c, n * n);
@@ -94,6 +96,9 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     memcpy(gp->x, x, n * dims * sizeof *x);
     memcpy(gp->col_lo, col_lo, dims * sizeof *x);
     memcpy(gp->col_hi, col_hi, dims * sizeof *x);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < dims; j++)
+            gp->log_u[i * dims + j] = log((x[i * dims + j] - col_lo[j]) / (col_hi[j] - col_lo[j]));
 
     /* The GP standardises its targets itself (mean, population std). */
     double mean = 0.0, var = 0.0;
@@ -189,6 +194,23 @@ static double log_gamma_pdf(double t, double shape, double rate, double *dt)
     return shape * log(rate) - lgamma(shape) + (shape - 1.0) * log(t) - rate * t;
 }
 
+/* Kumaraswamy on a precomputed ln u: u^a = exp(a ln u) and
+ * (1 - u^a)^b = exp(b ln(1 - u^a)) cost three transcendental calls where
+ * pow() costs more, and the objective warps n x D inputs per evaluation.
+ * Same values as hebo_kumaraswamy (warp.c), which the tests check. */
+static double warp_log(double log_u, double a, double b, double *dwa, double *dwb)
+{
+    double ua = exp(a * log_u);
+    double one_minus = -expm1(a * log_u);
+    double log_om = log(one_minus);
+    double pb = exp(b * log_om);
+    if (dwa) {
+        *dwa = b * (pb / one_minus) * ua * log_u;
+        *dwb = -pb * log_om;
+    }
+    return 1.0 - pb;
+}
+
 /* Warped training inputs and their derivatives for the current theta. */
 static void warp_inputs(hebo_gp *gp, const double *theta, int with_grad)
 {
@@ -196,10 +218,9 @@ static void warp_inputs(hebo_gp *gp, const double *theta, int with_grad)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < dims; j++) {
             size_t at = i * dims + j;
-            gp->w[at] = hebo_kumaraswamy(gp->x[at], theta[HEBO_TH_A(dims, j)],
-                                         theta[HEBO_TH_B(dims, j)], gp->col_lo[j],
-                                         gp->col_hi[j], with_grad ? &gp->dwa[at] : NULL,
-                                         with_grad ? &gp->dwb[at] : NULL);
+            gp->w[at] = warp_log(gp->log_u[at], theta[HEBO_TH_A(dims, j)],
+                                 theta[HEBO_TH_B(dims, j)], with_grad ? &gp->dwa[at] : NULL,
+                                 with_grad ? &gp->dwb[at] : NULL);
         }
 }
 
@@ -313,9 +334,9 @@ void hebo_gp_predict(hebo_gp *gp, const double *x, size_t m, double *mean, doubl
     const double *theta = gp->theta;
     for (size_t r = 0; r < m; r++) {
         for (size_t j = 0; j < dims; j++)
-            wstar[j] = hebo_kumaraswamy(x[r * dims + j], theta[HEBO_TH_A(dims, j)],
-                                        theta[HEBO_TH_B(dims, j)], gp->col_lo[j],
-                                        gp->col_hi[j], NULL, NULL);
+            wstar[j] = warp_log(log((x[r * dims + j] - gp->col_lo[j]) /
+                                    (gp->col_hi[j] - gp->col_lo[j])),
+                                theta[HEBO_TH_A(dims, j)], theta[HEBO_TH_B(dims, j)], NULL, NULL);
         hebo_kernel_cross(wstar, gp->w, n, dims, theta, ks);
         double mu = 0.0;
         for (size_t i = 0; i < n; i++)

@@ -21,12 +21,21 @@ double hebo_matern32(const double *x, const double *y, const double *ls, size_t 
 static double pair_value(const double *a, const double *b, size_t dims, const double *inv_ls2,
                          double lin_var, double mat_var, double *e_out)
 {
-    double dot = 0.0, r2 = 0.0;
-    for (size_t j = 0; j < dims; j++) {
-        double d = a[j] - b[j];
-        dot += a[j] * b[j];
-        r2 += d * d * inv_ls2[j];
+    double dot0 = 0.0, dot1 = 0.0, r0 = 0.0, r1 = 0.0;
+    size_t j = 0;
+    for (; j + 2 <= dims; j += 2) { /* two partial sums of each: see linalg.c */
+        double d0 = a[j] - b[j], d1 = a[j + 1] - b[j + 1];
+        dot0 += a[j] * b[j];
+        dot1 += a[j + 1] * b[j + 1];
+        r0 += d0 * d0 * inv_ls2[j];
+        r1 += d1 * d1 * inv_ls2[j + 1];
     }
+    if (j < dims) {
+        double d0 = a[j] - b[j];
+        dot0 += a[j] * b[j];
+        r0 += d0 * d0 * inv_ls2[j];
+    }
+    double dot = dot0 + dot1, r2 = r0 + r1;
     double sr = SQRT3 * sqrt(r2);
     double e = exp(-sr);
     if (e_out)
