@@ -11,20 +11,21 @@
 
 static int run_usage(int code)
 {
-    printf("usage: dnnrepair run EXPERIMENT.cfg [--out DIR] [--resume] [-j N]\n\n"
+    printf("usage: dnnrepair run EXPERIMENT.cfg [--out DIR] [--resume] [-j N] [--backend NAME]\n\n"
            "Runs every subject x searcher x budget x repeat of the experiment. Results go to\n"
            "DIR (default: the experiment's `output`): trials.jsonl (every finished trial,\n"
            "fsync'ed as it finishes), summary.csv and report.md.\n\n"
            "  --out DIR   where results go\n"
            "  --resume    continue a killed or interrupted run in DIR without repeating or\n"
            "              losing a trial\n"
-           "  -j N        run N trials at once (default: the experiment's `workers`)\n");
+           "  -j N        run N trials at once (default: the experiment's `workers`)\n"
+           "  --backend NAME  training backend: auto (default: the best usable), onednn, cuda\n");
     return code;
 }
 
 int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
 {
-    const char *file = NULL, *out = NULL;
+    const char *file = NULL, *out = NULL, *backend = NULL;
     int resume = 0, workers = 0;
     for (int i = 1; i < argc; i++) {
         if (dnnr__is_help(argv[i]))
@@ -33,6 +34,8 @@ int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
             resume = 1;
         else if (!strcmp(argv[i], "--out") && i + 1 < argc)
             out = argv[++i];
+        else if (!strcmp(argv[i], "--backend") && i + 1 < argc)
+            backend = argv[++i];
         else if (!strcmp(argv[i], "-j") && i + 1 < argc)
             workers = atoi(argv[++i]);
         else if (!strncmp(argv[i], "-j", 2) && argv[i][2])
@@ -58,7 +61,7 @@ int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
     }
     dnnr_registry *reg = dnnr__cli_registry((const char *const *)e->plugin_paths, e->n_plugin_paths, 0);
     int rc = reg ? DNNR_OK : DNNR_ENOMEM;
-    dnnr_run_options opt = {.out_dir = out, .resume = resume, .workers = workers,
+    dnnr_run_options opt = {.out_dir = out, .resume = resume, .workers = workers, .backend = backend,
                             .progress = stderr, .progress_live = isatty(STDERR_FILENO),
                             .stop = stop};
     if (!rc)

@@ -29,8 +29,8 @@ static int validate_subject(const char *path, const dnnr_registry *reg, dnnr_err
     dnnr_subject *s = NULL;
     int rc = dnnr__subject_read(path, &s, err);
     dnnr_subject_rt *rt = NULL;
-    if (!rc && s->task == DNNR_TASK_ANALYTIC)
-        rc = dnnr__subject_rt_open(s, reg, &rt, err);
+    if (!rc)
+        rc = dnnr__subject_rt_open(s, reg, "auto", 1, &rt, err);
     dnnr__subject_rt_close(rt);
     dnnr__subject_destroy(s);
     return rc;
@@ -47,8 +47,7 @@ static int validate_experiment(const char *path, dnnr_error *err)
     rc = reg ? DNNR_OK : DNNR_ENOMEM;
     dnnr_subject_rt **rts = dnnr__alloc(e->n_subjects, sizeof *rts);
     for (size_t i = 0; i < e->n_subjects && !rc; i++)
-        if (e->subjects[i]->task == DNNR_TASK_ANALYTIC)
-            rc = dnnr__subject_rt_open(e->subjects[i], reg, &rts[i], err);
+        rc = dnnr__subject_rt_open(e->subjects[i], reg, e->backend, 1, &rts[i], err);
     if (!rc)
         rc = dnnr__experiment_check_searchers(e, reg, err);
     for (size_t i = 0; i < e->n_subjects && rts; i++)

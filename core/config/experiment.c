@@ -9,7 +9,7 @@
 
 static const char *const experiment_keys[] = {
     "name", "seed", "subjects", "searchers", "budgets", "budget_mode", "repeats", "eval_runs",
-    "workers", "trial_timeout", "output", "plugin_paths", "metrics", NULL};
+    "workers", "trial_timeout", "output", "plugin_paths", "metrics", "backend", "threads", NULL};
 static const char *const searcher_keys[] = {"name", "label", "options", NULL};
 
 /* A list or array of strings, e.g. subjects = ["a.cfg", "b.cfg"]. */
@@ -152,6 +152,7 @@ static int read_scalars(dnnr_experiment *e, dnnr_error *err)
     e->repeats = 1;
     e->eval_runs = 10;
     e->workers = 1;
+    e->backend = "auto";
     int rc = dnnr__cfg_string(root, "name", 0, e->file, &e->name, err);
     if (!rc)
         rc = dnnr__cfg_int(root, "seed", 0, e->file, &e->seed, err);
@@ -167,6 +168,10 @@ static int read_scalars(dnnr_experiment *e, dnnr_error *err)
         rc = dnnr__cfg_string(root, "budget_mode", 0, e->file, &mode, err);
     if (!rc)
         rc = dnnr__cfg_string(root, "output", 0, e->file, &output, err);
+    if (!rc)
+        rc = dnnr__cfg_string(root, "backend", 0, e->file, &e->backend, err);
+    if (!rc)
+        rc = dnnr__cfg_int(root, "threads", 0, e->file, &e->threads, err);
     if (rc)
         return rc;
     if (strcmp(mode, "time") == 0)
@@ -177,7 +182,8 @@ static int read_scalars(dnnr_experiment *e, dnnr_error *err)
         return dnnr__cfg_error(err, DNNR_EINVAL, e->file, config_setting_get_member(root, "budget_mode"),
                                "budget_mode: expected \"time\" or \"cost\", got \"%s\"", mode);
     struct { const char *key; int64_t v, lo; } checks[] = {
-        {"repeats", e->repeats, 1}, {"eval_runs", e->eval_runs, 1}, {"workers", e->workers, 1}};
+        {"repeats", e->repeats, 1}, {"eval_runs", e->eval_runs, 1}, {"workers", e->workers, 1},
+        {"threads", e->threads, 0}};
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
         if (checks[i].v < checks[i].lo)
             return dnnr__cfg_error(err, DNNR_EINVAL, e->file,

@@ -44,6 +44,8 @@ typedef struct dnnr_experiment {
     size_t n_plugin_paths;
     const char **metrics;   /* metric plugin names */
     size_t n_metrics;
+    const char *backend;    /* training backend plugin, or "auto" */
+    int64_t threads;        /* per trial; 0 = the cores shared out among the workers */
 } dnnr_experiment;
 
 int dnnr__experiment_read(const char *path, dnnr_experiment **out, dnnr_error *err);

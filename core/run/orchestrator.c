@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/host.h"
 #include "report/report.h"
@@ -330,9 +331,9 @@ static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
         .iface = run->iface, .label = run->spec->label, .options = run->spec->options,
         .options_file = o->e->file, .seed = run->seed, .space = rt->subject->space,
         .start = rt->subject->faulty, .metric_kind = rt->subject->metric_kind,
-        .fidelity_kind = rt->analytic ? rt->info.fidelity_kind : DNNR_FIDELITY_NONE,
-        .min_fidelity = rt->analytic ? rt->info.min_fidelity : 0,
-        .max_fidelity = rt->analytic ? rt->info.max_fidelity : 0,
+        .fidelity_kind = rt->analytic ? rt->info.fidelity_kind : DNNR_FIDELITY_EPOCHS,
+        .min_fidelity = rt->analytic ? rt->info.min_fidelity : 1,
+        .max_fidelity = rt->analytic ? rt->info.max_fidelity : (double)rt->faulty_epochs,
         .max_in_flight = (uint32_t)o->window, .call_timeout = 600, .budget = run->budget};
     return dnnr__searcher_proc_start(&p, &run->sp, err);
 }
@@ -576,8 +577,14 @@ int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_
     o.slots = dnnr__alloc(o.n_workers, sizeof *o.slots);
     int rc = (!o.rts || !o.workers || !o.slots) ? dnnr__error_set(err, DNNR_ENOMEM, "out of memory")
                                                 : DNNR_OK;
+    uint32_t threads = (uint32_t)e->threads;
+    if (threads == 0) { /* share the cores out among the workers */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = (uint32_t)(cores > (long)o.n_workers ? cores / (long)o.n_workers : 1);
+    }
     for (size_t s = 0; s < e->n_subjects && !rc; s++)
-        rc = dnnr__subject_rt_open(e->subjects[s], reg, &o.rts[s], err);
+        rc = dnnr__subject_rt_open(e->subjects[s], reg, opt->backend ? opt->backend : e->backend,
+                                   threads, &o.rts[s], err);
     if (!rc)
         rc = dnnr__experiment_check_searchers(e, reg, err);
     if (!rc)

@@ -16,6 +16,7 @@ typedef struct dnnr_run_options {
     const char *out_dir;             /* NULL: the experiment's `output` */
     int resume;                      /* continue the journal in out_dir */
     int workers;                     /* 0: the experiment's `workers` */
+    const char *backend;             /* NULL: the experiment's `backend` */
     FILE *progress;                  /* NULL: no progress */
     int progress_live;               /* a terminal: rewrite one status line */
     const volatile sig_atomic_t *stop; /* set by a signal handler: stop dispatching */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/host.h"
+#include "run/dnn_subject.h"
 #include "util/alloc.h"
 
 static const char *const dataset_reserved_keys[] = {"loader", NULL};
@@ -30,8 +31,8 @@ static int open_analytic(dnnr_subject_rt *rt, dnnr_error *err)
     return dnnr__subject_set_analytic(s, rt->info.space, rt->info.start, rt->info.optimum, err);
 }
 
-int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, dnnr_subject_rt **out,
-                          dnnr_error *err)
+int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, const char *backend,
+                          uint32_t threads, dnnr_subject_rt **out, dnnr_error *err)
 {
     const dnnr_plugin *p = dnnr__registry_find(reg, DNNR_KIND_LOADER, s->loader);
     if (!p)
@@ -42,6 +43,7 @@ int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, dnnr_subjec
     if (!rt)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     rt->subject = s;
+    rt->threads = threads;
     rt->loader_plugin = p;
     rt->loader_iface = p->desc->iface;
     dnnr_host_params hp = {.plugin_name = s->loader, .seed = 0, .options = s->dataset,
@@ -72,10 +74,7 @@ int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, dnnr_subjec
         if (s->task == DNNR_TASK_ANALYTIC)
             rc = open_analytic(rt, err);
         else
-            rc = dnnr__error_set(err, DNNR_EUNSUPPORTED,
-                                 "%s: subject '%s' trains a network, and this build has no "
-                                 "training engine yet",
-                                 s->file, s->id);
+            rc = dnnr__dnn_open(rt, reg, backend, err);
     }
     if (rc) {
         dnnr__subject_rt_close(rt);
@@ -89,6 +88,8 @@ void dnnr__subject_rt_close(dnnr_subject_rt *rt)
 {
     if (!rt)
         return;
+    if (!rt->analytic)
+        dnnr__dnn_close(rt);
     if (rt->loader)
         rt->loader_iface->destroy(rt->loader);
     dnnr__host_destroy(rt->host);
@@ -123,5 +124,5 @@ void dnnr__trial_execute(void *ctx, const void *job_ptr, dnnr_outcome *out)
     if (job->rt->analytic)
         execute_analytic(job, out);
     else
-        dnnr__outcome_set(out, DNNR_TRIAL_INVALID, "no training engine in this build");
+        dnnr__dnn_execute(job, out);
 }

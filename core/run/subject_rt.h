@@ -7,6 +7,7 @@
 #include <dnnrepair/dnnrepair.h>
 
 #include "config/subject.h"
+#include "data/split.h"
 #include "registry/registry.h"
 #include "run/outcome.h"
 #include "util/error.h"
@@ -19,7 +20,15 @@ typedef struct dnnr_subject_rt {
     dnnr_host *host;
     int analytic;
     dnnr_analytic info;   /* analytic subjects */
-    dnnr_dataset dataset; /* data-set subjects */
+    /* Data-set subjects. */
+    dnnr_dataset dataset;
+    dnnr_split parts;     /* of the test set: train = search part, test = holdout part */
+    struct dnnr_model_template *model;
+    const dnnr_backend_iface *backend;
+    const char *backend_name;
+    uint32_t threads;     /* per trial; 0 = all cores */
+    double faulty_cost;   /* the faulty model's raw training cost: cost units are relative to it */
+    int64_t faulty_epochs;
 } dnnr_subject_rt;
 
 /** What one trial asks the subject to do. */
@@ -33,11 +42,18 @@ typedef struct dnnr_trial_job {
     const void *monitor_state;
     uint32_t monitor_state_size;
     const dnnr_searcher_iface *searcher; /* for its monitor(), may be NULL */
+    const char *warm_start_path;  /* weights to continue from, or NULL */
+    const char *save_weights_path; /* where to keep the trained weights, or NULL */
 } dnnr_trial_job;
 
-/** Instantiate the subject's loader; for analytic subjects set the space. */
-int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, dnnr_subject_rt **out,
-                          dnnr_error *err);
+/**
+ * Instantiate the subject's loader; for analytic subjects set the space; for
+ * data-set subjects load the data, split the test part into search and
+ * holdout rows, parse the model template and pick the backend (`backend`:
+ * a plugin name, or "auto" for the best one usable here).
+ */
+int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, const char *backend,
+                          uint32_t threads, dnnr_subject_rt **out, dnnr_error *err);
 void dnnr__subject_rt_close(dnnr_subject_rt *rt);
 /** Run one trial (in a worker process): a dnnr_trial_fn over dnnr_trial_job. */
 void dnnr__trial_execute(void *ctx, const void *job, dnnr_outcome *out);
