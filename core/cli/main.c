@@ -30,6 +30,7 @@ static void usage(FILE *f)
             "commands:\n"
             "  run EXPERIMENT.cfg [--out DIR] [--resume] [-j N]   run an experiment\n"
             "  report DIR                                         rebuild summary.csv and report.md\n"
+            "  train SUBJECT.cfg [--values faulty|fix] [--set K=V]  train one configuration once\n"
             "  validate FILE...                                   check subject and experiment files\n"
             "  plugins [--json]                                   list the plugins found\n"
             "  stats wilcoxon|kill ...                            statistics on number files\n\n"
@@ -62,6 +63,8 @@ int main(int argc, char **argv)
         sigaction(SIGTERM, &sa, NULL);
         return dnnr__cmd_run(argc - 1, argv + 1, &stop_requested);
     }
+    if (!strcmp(cmd, "train"))
+        return dnnr__cmd_train(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return dnnr__cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))

@@ -1,0 +1,188 @@
+/* `dnnrepair train SUBJECT.cfg`: one training of one configuration, for
+ * checking a subject or a patch by hand. Runs in this process (nothing is
+ * forked after the backend starts). */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "config/subject.h"
+#include "host/host.h"
+#include "run/outcome.h"
+#include "run/subject_rt.h"
+#include "space/space.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/json.h"
+
+static int train_usage(int code)
+{
+    printf("usage: dnnrepair train SUBJECT.cfg [--values faulty|fix] [--set NAME=VALUE]...\n"
+           "                       [--seed N] [--backend NAME] [--threads N] [--json]\n\n"
+           "Trains the subject once with the faulty values (default), the fix, or either with\n"
+           "some values changed by --set, and prints the status, the metric on the search\n"
+           "and holdout parts, per-epoch curves and the training seconds (one JSON object\n"
+           "with --json).\n");
+    return code;
+}
+
+static int apply_set(const dnnr_subject *s, dnnr_value *config, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq) {
+        fprintf(stderr, "train: --set expects NAME=VALUE, got '%s'\n", assignment);
+        return 0;
+    }
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - assignment), assignment);
+    int k = dnnr__space_find(s->space, name);
+    if (k < 0) {
+        fprintf(stderr, "train: '%s' is not a parameter of %s\n", name, s->id);
+        return 0;
+    }
+    dnnr_error err;
+    if (dnnr__value_parse(s->space->params[k], eq + 1, &config[k], &err)) {
+        fprintf(stderr, "train: %s\n", err.msg);
+        return 0;
+    }
+    return 1;
+}
+
+static void print_curve(dnnr_buf *b, const char *key, const dnnr_outcome *o, size_t offset)
+{
+    dnnr__buf_printf(b, ",");
+    dnnr__json_key(b, key);
+    dnnr__buf_put(b, "[", 1);
+    for (uint32_t i = 0; i < o->n_epochs; i++) {
+        if (i)
+            dnnr__buf_put(b, ",", 1);
+        dnnr__json_number(b, *(const double *)((const char *)&o->epochs[i] + offset));
+    }
+    dnnr__buf_put(b, "]", 1);
+}
+
+static void print_result(const dnnr_subject *s, const dnnr_value *config, const dnnr_outcome *o,
+                         int json)
+{
+    char text[4096];
+    dnnr__config_format(s->space, config, text, sizeof text);
+    if (!json) {
+        printf("subject   %s\nconfig    %s\nstatus    %s%s%s\n", s->id, text,
+               dnnr__trial_status_name(o->status), o->message[0] ? ": " : "", o->message);
+        printf("%-9s search %.6g, holdout %.6g\nseconds   %.3f\n", s->metric_name, o->metric,
+               o->holdout, o->cost_seconds);
+        for (uint32_t i = 0; i < o->n_epochs; i++)
+            printf("epoch %-3u loss %.6g  %s %.6g  val_loss %.6g  val_%s %.6g\n", i + 1,
+                   o->epochs[i].train_loss, s->metric_name, o->epochs[i].train_metric,
+                   o->epochs[i].val_loss, s->metric_name, o->epochs[i].val_metric);
+        return;
+    }
+    dnnr_buf b = {0};
+    dnnr__buf_put(&b, "{", 1);
+    dnnr__json_key(&b, "subject");
+    dnnr__json_string(&b, s->id);
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "config");
+    dnnr__json_string(&b, text);
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "status");
+    dnnr__json_string(&b, dnnr__trial_status_name(o->status));
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "message");
+    dnnr__json_string(&b, o->message);
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "metric");
+    dnnr__json_string(&b, s->metric_name);
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "search");
+    dnnr__json_number(&b, o->metric);
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "holdout");
+    dnnr__json_number(&b, o->holdout);
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "seconds");
+    dnnr__json_number(&b, o->cost_seconds);
+    dnnr__buf_put(&b, ",", 1);
+    dnnr__json_key(&b, "cost_units");
+    dnnr__json_number(&b, o->cost_units);
+    print_curve(&b, "train_loss", o, offsetof(dnnr_epoch_record, train_loss));
+    print_curve(&b, "train_metric", o, offsetof(dnnr_epoch_record, train_metric));
+    print_curve(&b, "val_loss", o, offsetof(dnnr_epoch_record, val_loss));
+    print_curve(&b, "val_metric", o, offsetof(dnnr_epoch_record, val_metric));
+    dnnr__buf_put(&b, "}\n", 2);
+    fwrite(b.data, 1, b.len, stdout);
+    dnnr__buf_free(&b);
+}
+
+int dnnr__cmd_train(int argc, char **argv)
+{
+    const char *file = NULL, *values = "faulty", *backend = "auto";
+    uint64_t seed = 1;
+    long threads = 0;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (dnnr__is_help(argv[i]))
+            return train_usage(0);
+        if (!strcmp(argv[i], "--values") && i + 1 < argc)
+            values = argv[++i];
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--backend") && i + 1 < argc)
+            backend = argv[++i];
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+            threads = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--json"))
+            json = 1;
+        else if (!strcmp(argv[i], "--set") && i + 1 < argc)
+            i++; /* applied once the subject is read */
+        else if (argv[i][0] != '-' && !file)
+            file = argv[i];
+        else {
+            fprintf(stderr, "train: unexpected argument '%s'\n", argv[i]);
+            return train_usage(2);
+        }
+    }
+    if (!file || (strcmp(values, "faulty") && strcmp(values, "fix")))
+        return train_usage(2);
+    dnnr_error err = {{0}};
+    dnnr_subject *s = NULL;
+    if (dnnr__subject_read(file, &s, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    int code = 1;
+    dnnr_registry *reg = dnnr__cli_registry(NULL, 0, 0);
+    dnnr_subject_rt *rt = NULL;
+    dnnr_value *config = NULL;
+    if (!reg || dnnr__subject_rt_open(s, reg, backend, (uint32_t)threads, &rt, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        goto done;
+    }
+    if (!strcmp(values, "fix") && !s->fix) {
+        fprintf(stderr, "%s: the subject gives no fix values\n", file);
+        goto done;
+    }
+    config = dnnr__alloc(s->space->n_params + 1, sizeof *config);
+    if (!config)
+        goto done;
+    memcpy(config, !strcmp(values, "fix") ? s->fix : s->faulty, s->space->n_params * sizeof *config);
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--set") && i + 1 < argc && !apply_set(s, config, argv[++i]))
+            goto done;
+    dnnr_trial_job job = {.rt = rt, .config = config, .seed = dnnr_rng_derive(seed, 0),
+                          .warm_start = -1};
+    dnnr_outcome out;
+    dnnr__outcome_init(&out);
+    dnnr__trial_execute(NULL, &job, &out);
+    print_result(s, config, &out, json);
+    code = out.status == DNNR_TRIAL_OK ? 0 : 3;
+    dnnr__outcome_clear(&out);
+done:
+    dnnr__free(config);
+    dnnr__subject_rt_close(rt);
+    dnnr__registry_destroy(reg);
+    dnnr__subject_destroy(s);
+    return code;
+}
