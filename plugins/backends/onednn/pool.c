@@ -41,6 +41,7 @@ static int pool_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     float *y = ops[1]->data;
     int32_t *ws = (int32_t *)ops[2]->data;
     int is_max = p->d.algorithm == DNNR_POOL_MAX;
+    /* channels innermost: every window position is one contiguous, vectorisable pass */
 #pragma omp parallel for collapse(2) schedule(static)
     for (int64_t n = 0; n < g.n; n++) {
         for (int64_t oh = 0; oh < g.oh; oh++) {
@@ -48,29 +49,35 @@ static int pool_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
             for (int64_t ow = 0; ow < g.ow; ow++) {
                 int64_t h0, h1, w0, w1;
                 window(&g, oh, ow, &h0, &h1, &w0, &w1);
-                float *yo = y + ((n * g.oh + oh) * g.ow + ow) * g.c;
-                int32_t *wo = ws + ((n * g.oh + oh) * g.ow + ow) * g.c;
-                for (int64_t c = 0; c < g.c; c++) {
-                    if (is_max) {
-                        float best = 0;
-                        int32_t at = -1;
-                        for (int64_t i = h0; i < h1; i++)
-                            for (int64_t j = w0; j < w1; j++) {
-                                int32_t idx = (int32_t)((i * g.w + j) * g.c + c);
-                                if (at < 0 || xs[idx] > best) {
-                                    best = xs[idx];
-                                    at = idx;
+                float *restrict yo = y + ((n * g.oh + oh) * g.ow + ow) * g.c;
+                int32_t *restrict wo = ws + ((n * g.oh + oh) * g.ow + ow) * g.c;
+                const int32_t first = (int32_t)((h0 * g.w + w0) * g.c);
+                for (int64_t c = 0; c < g.c; c++)
+                    yo[c] = xs[first + c];
+                if (is_max)
+                    for (int64_t c = 0; c < g.c; c++)
+                        wo[c] = first + (int32_t)c;
+                for (int64_t i = h0; i < h1; i++)
+                    for (int64_t j = w0; j < w1; j++) {
+                        if (i == h0 && j == w0)
+                            continue;
+                        const int32_t at = (int32_t)((i * g.w + j) * g.c);
+                        const float *restrict xr = xs + at;
+                        if (is_max) {
+                            for (int64_t c = 0; c < g.c; c++)
+                                if (xr[c] > yo[c]) { /* the first maximum wins */
+                                    yo[c] = xr[c];
+                                    wo[c] = at + (int32_t)c;
                                 }
-                            }
-                        yo[c] = best;
-                        wo[c] = at;
-                    } else {
-                        float sum = 0;
-                        for (int64_t i = h0; i < h1; i++)
-                            for (int64_t j = w0; j < w1; j++)
-                                sum += xs[(i * g.w + j) * g.c + c];
-                        yo[c] = sum / (float)((h1 - h0) * (w1 - w0));
+                        } else {
+                            for (int64_t c = 0; c < g.c; c++)
+                                yo[c] += xr[c];
+                        }
                     }
+                if (!is_max) {
+                    float inv = 1.0f / (float)((h1 - h0) * (w1 - w0));
+                    for (int64_t c = 0; c < g.c; c++)
+                        yo[c] *= inv;
                 }
             }
         }
