@@ -3,8 +3,6 @@
  * from paramz-style random draws (u ~ N(0,1), priored parameters drawn from
  * their priors); the lowest objective wins. */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "gp.h"
@@ -86,8 +84,8 @@ int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng)
         hebo_gp_theta_to_u(gp, theta, u);
         double fx;
         int ne = hebo_lbfgs(host, &lc, objective_cb, gp, nt, u, &fx);
-        if (getenv("HEBO_DEBUG"))
-            fprintf(stderr, "restart %d: evals %d f %g\n", r, ne, fx);
+        host->log(host->ctx, DNNR_LOG_DEBUG, "hebo: fit run %d: %d evaluations, -log posterior %g",
+                  r, ne, fx);
         if (ne < 0 || !isfinite(fx))
             continue; /* a failed restart is ignored, as paramz's robust mode does */
         if (fx < best) {

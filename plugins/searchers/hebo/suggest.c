@@ -1,7 +1,9 @@
+#define _POSIX_C_SOURCE 200809L
 /* HEBO's suggest (SEARCHERS.md A.1, A.7, A.8): Sobol while the initial design
  * lasts; then power-transform y, fit the warped GP, run NSGA-II on MACE and
  * pick a batch from the Pareto set. */
 #include <math.h>
+#include <time.h>
 #include <string.h>
 
 #include "acq.h"
@@ -172,7 +174,10 @@ static int suggest_model(dnnr_searcher *s, size_t q)
         row++;
     }
     (void)best_row;
+    struct timespec t0, t1, t2;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     gp = fit_model(s, gpx, y, n, round);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!gp) {
         rc = 1;
         goto done;
@@ -211,6 +216,10 @@ static int suggest_model(dnnr_searcher *s, size_t q)
     if (hebo_nsga2_run(h, &s->opt.ga, &pb, pop, N, &ga_rng, &pareto, &n_front) != DNNR_OK)
         goto done;
 
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    h->log(h->ctx, DNNR_LOG_DEBUG, "hebo: %zu rows, GP fit %.3f s, NSGA-II %.3f s, %zu on the front", n,
+                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec),
+                (double)(t2.tv_sec - t1.tv_sec) + 1e-9 * (double)(t2.tv_nsec - t1.tv_nsec), n_front);
     /* A.8: decode, drop duplicates and known points, top up with Sobol. */
     size_t n_rec = 0;
     for (size_t i = 0; i < n_front && n_rec < rec_cap; i++) {

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Search benchmark: hebo, random (bench_search, in process) and Optuna's TPE
+# (tpe.py) on Branin, Hartmann6, Rosenbrock-4, Ackley-5 and the mixed
+# function, 10 seeds x 100 evaluations each, plus hebo's suggest time at 20
+# dimensions and 100 observations; then the RESULTS.md table.
+#
+#   run.sh <bench_search binary> <results dir> [parallel jobs, default 1]
+#
+# Each job is one single-threaded process (one function x one searcher).
+set -eu
+BIN=$1
+OUT=$2
+JOBS=${3:-1}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SEEDS=${SEEDS:-10}
+EVALS=${EVALS:-100}
+mkdir -p "$OUT"
+{
+    for f in branin hartmann6 rosenbrock ackley mixed; do
+        echo "$BIN regret hebo $f 0 $SEEDS $EVALS > $OUT/hebo-$f.jsonl"
+        echo "$BIN regret random $f 0 $SEEDS $EVALS > $OUT/random-$f.jsonl"
+        echo "/usr/bin/python3 $HERE/tpe.py $f $SEEDS $EVALS > $OUT/tpe-$f.jsonl"
+    done
+    echo "$BIN suggest-time 20 100 3 > $OUT/suggest-time.jsonl"
+} | xargs -P "$JOBS" -I CMD sh -c CMD
+/usr/bin/python3 "$HERE/summarize.py" "$OUT"

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Median simple regret over seeds at 25, 50 and 100 evaluations, from the
+JSON lines of bench_search (hebo, random) and tpe.py, plus hebo's suggest
+time; prints the Markdown of RESULTS.md.
+
+    summarize.py <results-dir>
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+
+FUNCTIONS = [("branin", "Branin (2)"), ("hartmann6", "Hartmann6 (6)"),
+             ("rosenbrock", "Rosenbrock-4"), ("ackley", "Ackley-5"),
+             ("mixed", "mixed (cat+int+float+log)")]
+SEARCHERS = ["hebo", "tpe", "random"]
+AT = [25, 50, 100]
+
+
+def load(directory):
+    runs = {}
+    for path in glob.glob(os.path.join(directory, "*.jsonl")):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if not line.startswith("{"):
+                    continue
+                d = json.loads(line)
+                if "regret" in d:
+                    runs.setdefault((d["searcher"], d["function"]), []).append(d["regret"])
+                elif "suggest_seconds" in d:
+                    runs.setdefault(("suggest", d["dim"], d["observations"]), []).append(
+                        d["suggest_seconds"])
+    return runs
+
+
+def fmt(v):
+    return "%.3g" % v if v >= 1e-3 else "%.1e" % v
+
+
+def main():
+    runs = load(sys.argv[1])
+    out = ["| function | searcher | seeds | median regret @25 | @50 | @100 |",
+           "|---|---|---|---|---|---|"]
+    verdicts = []
+    for key, label in FUNCTIONS:
+        med = {}
+        for s in SEARCHERS:
+            rs = runs.get((s, key))
+            if not rs:
+                continue
+            med[s] = [statistics.median(r[n - 1] for r in rs if len(r) >= n) for n in AT]
+            out.append("| %s | %s | %d | %s |" % (label, s, len(rs),
+                                                    " | ".join(fmt(v) for v in med[s])))
+        if "hebo" in med and "tpe" in med:
+            for i, n in enumerate(AT[1:], start=1):
+                h, t = med["hebo"][i], med["tpe"][i]
+                ok = h <= 0.5 * t
+                verdicts.append("| %s | %d | %s | %s | %s | %s |" % (
+                    label, n, fmt(h), fmt(t), ("%.2f" % (h / t)) if t > 0 else "inf",
+                    "met" if ok else "MISSED"))
+    out += ["", "Target: hebo's median regret at most half of TPE's at 50 and 100 evaluations.",
+            "", "| function | evals | hebo | TPE | hebo / TPE | target |",
+            "|---|---|---|---|---|---|"] + verdicts
+    times = sorted(k for k in runs if k[0] == "suggest")
+    if times:
+        out += ["", "| hebo suggest time | dims | observations | median (s) | runs |",
+                "|---|---|---|---|---|"]
+        for k in times:
+            out.append("| | %d | %d | %.3f | %d |" % (k[1], k[2], statistics.median(runs[k]),
+                                                       len(runs[k])))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
