@@ -341,6 +341,13 @@ START_TEST(dropout_independent_of_threads)
         ck_assert(a[i] == 0.0f || fabsf(a[i] - 1.0f / 0.75f) < 1e-6f);
         kept += a[i] != 0;
     }
+    /* the documented rule: word i % 4 of Philox(key, counter + i / 4), 24-bit uniform */
+    for (int64_t i = 0; i < n; i += 997) {
+        uint32_t w[4];
+        dnnr_philox4x32(1234, (uint64_t)(i / 4), w);
+        float u = (float)(w[i % 4] >> 8) * (1.0f / 16777216.0f);
+        ck_assert(a[i] == (u >= 0.25f ? 1.0f / 0.75f : 0.0f));
+    }
     double share = (double)kept / (double)n; /* 0.75 +- 4 sd */
     ck_assert_msg(fabs(share - 0.75) < 4 * sqrt(0.75 * 0.25 / n), "kept %g", share);
     free(a);
