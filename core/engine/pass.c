@@ -182,10 +182,14 @@ static dnnr_buffer *bias_of(dnnr__net *net, dnnr__node *nd, int grad)
     return grad ? nd->bias_grad_sink : nd->zero_bias;
 }
 
-/* Keras' moving statistics: moving = momentum * moving + (1 - momentum) * batch. */
-static int update_moving(dnnr__net *net, dnnr__node *nd, dnnr_error *err)
+/* Keras' moving statistics: moving = momentum * moving + (1 - momentum) *
+ * batch. On images Keras runs TF's fused kernel, whose batch variance is
+ * Bessel-corrected (m / (m - 1), m = N*H*W); on flat inputs it is not. */
+static int update_moving(dnnr__net *net, dnnr__node *nd, int64_t n, dnnr_error *err)
 {
     int64_t c = nd->in_shape[nd->in_rank - 1];
+    int64_t m = n * (nd->in_size / c);
+    double bessel = (nd->in_rank == 3 && m > 1) ? (double)m / (double)(m - 1) : 1.0;
     float tmp_batch[256], tmp_moving[256];
     for (int which = 0; which < 2; which++) {
         dnnr_buffer *batch = which == 0 ? nd->bmean : nd->bvar;
@@ -197,9 +201,10 @@ static int update_moving(dnnr__net *net, dnnr__node *nd, dnnr_error *err)
             rc = rc ? rc : dnnr__device_download(net->dev, tmp_moving, mv->w, at, bytes, err);
             if (rc)
                 return rc;
+            double scale = which == 1 ? bessel : 1.0;
             for (int64_t j = 0; j < len; j++)
                 tmp_moving[j] = (float)(nd->momentum * tmp_moving[j] +
-                                        (1 - nd->momentum) * tmp_batch[j]);
+                                        (1 - nd->momentum) * scale * tmp_batch[j]);
             rc = dnnr__device_upload(net->dev, mv->w, at, tmp_moving, bytes, err);
             if (rc)
                 return rc;
@@ -256,7 +261,7 @@ int dnnr__net_forward(dnnr__net *net, int64_t n, const float *x, int training,
                 dnnr_buffer *ops[] = {in, p[0].w, p[1].w, nd->bmean, nd->bvar, nd->y};
                 rc = dnnr__device_run(net->dev, ps->fwd[i], ops, 6, NULL, err);
                 if (rc == DNNR_OK)
-                    rc = update_moving(net, nd, err);
+                    rc = update_moving(net, nd, n, err);
             } else {
                 dnnr_buffer *ops[] = {in, p[0].w, p[1].w, p[2].w, p[3].w, nd->y};
                 rc = dnnr__device_run(net->dev, ps->fwd_infer[i], ops, 6, NULL, err);

@@ -142,6 +142,64 @@ START_TEST(layers)
 }
 END_TEST
 
+/* Keras' moving statistics after one training step, then inference with them. */
+static void check_batch_norm(int image)
+{
+    dnnr_model_spec *spec = fixture_spec(
+        "model = ({ type = \"batch_normalization\"; momentum = 0.9; epsilon = 0.001; },"
+        " { type = \"flatten\"; });"
+        "training = { loss = \"mse\"; optimizer = \"sgd\"; batch_size = 4; epochs = 1; };");
+    fixture_backend fb = fixture_backend_open();
+    dnnr__device dev;
+    dnnr_error err = {{0}};
+    ck_assert(dnnr__device_open(&dev, fb.iface, fb.host, 1, &err) == DNNR_OK);
+    dnnr__net_params np = {.spec = spec, .in_rank = image ? 3 : 1, .max_batch = 4, .dev = &dev,
+                           .init_key = 1};
+    if (image) {
+        np.in_shape[0] = 2;
+        np.in_shape[1] = 1;
+        np.in_shape[2] = 2;
+    } else {
+        np.in_shape[0] = 2;
+    }
+    dnnr__net *net;
+    char why[128];
+    ck_assert_msg(dnnr__net_create(&np, &net, why, sizeof why, &err) == DNNR_OK, "%s", why);
+    const int64_t n = image ? 2 : 4, c = 2, rows = image ? 4 : 4; /* 4 values per channel */
+    float x[8] = {1, 10, 2, 20, 3, 30, 6, 40};
+    ck_assert(dnnr__net_forward(net, n, x, 1, 0, &err) == DNNR_OK);
+    float mm[2], mv[2];
+    dnnr__device_download(&dev, mm, dnnr__net_param(net, 2)->w, 0, sizeof mm, &err);
+    dnnr__device_download(&dev, mv, dnnr__net_param(net, 3)->w, 0, sizeof mv, &err);
+    for (int64_t ch = 0; ch < c; ch++) {
+        double mean = 0, var = 0;
+        for (int64_t r = 0; r < rows; r++)
+            mean += x[r * c + ch] / (double)rows;
+        for (int64_t r = 0; r < rows; r++)
+            var += (x[r * c + ch] - mean) * (x[r * c + ch] - mean) / (double)rows;
+        if (image)
+            var *= (double)rows / (double)(rows - 1); /* TF's fused kernel */
+        ck_assert_double_eq_tol(mm[ch], 0.1 * mean, 1e-5);
+        ck_assert_double_eq_tol(mv[ch], 0.9 + 0.1 * var, 1e-4);
+    }
+    float out[8];
+    ck_assert(dnnr__net_forward(net, n, x, 0, 0, &err) == DNNR_OK);
+    ck_assert(dnnr__net_output(net, n, 0, out, &err) == DNNR_OK);
+    for (int64_t i = 0; i < 8; i++)
+        ck_assert_double_eq_tol(out[i], (x[i] - mm[i % 2]) / sqrt(mv[i % 2] + 0.001), 1e-4);
+    dnnr__net_destroy(net);
+    dnnr__device_close(&dev);
+    fixture_backend_close(&fb);
+    dnnr__model_spec_destroy(spec);
+}
+
+START_TEST(batch_norm_moving_statistics)
+{
+    check_batch_norm(0);
+    check_batch_norm(1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine_grad");
@@ -149,6 +207,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, every_activation, 0, 11);
     tcase_add_loop_test(tc, layers, 0, 10);
+    tcase_add_test(tc, batch_norm_moving_statistics);
     suite_add_tcase(s, tc);
     return s;
 }
