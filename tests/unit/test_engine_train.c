@@ -185,6 +185,50 @@ START_TEST(same_seed_same_result)
 }
 END_TEST
 
+START_TEST(two_threads_repeatable)
+{
+    /* the same seed and thread count give bit-identical results */
+    uint32_t shape[3] = {6, 6, 2};
+    fixture_data data;
+    fixture_data_alloc(&data, 3, shape, 96, 16, 3, DNNR_TARGET_ONE_HOT, 3);
+    dnnr_rng rng;
+    dnnr_rng_init(&rng, 3);
+    for (uint64_t i = 0; i < 96 * 72; i++)
+        data.x_train[i] = (float)dnnr_rng_uniform(&rng);
+    for (uint64_t r = 0; r < 96; r++)
+        data.y_train[r * 3 + r % 3] = 1;
+    const char *text =
+        "model = ({ type = \"conv2d\"; filters = 8; kernel_size = [3, 3]; activation = \"relu\"; },"
+        " { type = \"max_pooling2d\"; }, { type = \"dropout\"; rate = 0.3; }, { type = \"flatten\"; },"
+        " { type = \"dense\"; units = 3; activation = \"softmax\"; });"
+        "training = { loss = \"categorical_crossentropy\"; optimizer = \"adam\"; batch_size = 16; epochs = 2; };";
+    double first[2] = {0, 0};
+    for (int run = 0; run < 2; run++) {
+        fixture_backend fb = fixture_backend_open();
+        dnnr_model_spec *spec = fixture_spec(text);
+        fixture_job j;
+        fixture_job_init(&j, spec, &data, &fb, 21);
+        j.job.threads = 2;
+        dnnr_train_outcome out;
+        dnnr_error err = {{0}};
+        ck_assert_msg(dnnr__engine_train(&j.job, &out, &err) == DNNR_OK, "%s", err.msg);
+        ck_assert_int_eq(out.status, DNNR_TRIAL_OK);
+        if (run == 0) {
+            first[0] = out.epochs[1]->train_loss;
+            first[1] = out.eval[0].loss;
+        } else {
+            ck_assert(out.epochs[1]->train_loss == first[0]);
+            ck_assert(out.eval[0].loss == first[1]);
+        }
+        dnnr__engine_outcome_free(&out);
+        fixture_job_free(&j);
+        dnnr__model_spec_destroy(spec);
+        fixture_backend_close(&fb);
+    }
+    fixture_data_free(&data);
+}
+END_TEST
+
 START_TEST(warm_start_round_trip_and_corruption)
 {
     fixture_data data;
@@ -358,6 +402,7 @@ static Suite *suite(void)
     tcase_add_test(tc, invalid_configurations);
     tcase_add_test(tc, diverged_loss);
     tcase_add_test(tc, same_seed_same_result);
+    tcase_add_test(tc, two_threads_repeatable);
     tcase_add_test(tc, warm_start_round_trip_and_corruption);
     tcase_add_test(tc, indicators_recorded);
     tcase_add_test(tc, monitor_stops_training);
