@@ -106,6 +106,9 @@ static int read_searchers(dnnr_experiment *e, dnnr_error *err)
             return rc;
         if (!spec->label)
             spec->label = spec->plugin;
+        if (spec->label[0] == '#')
+            return dnnr__cfg_error(err, DNNR_EINVAL, e->file, s,
+                                   "searchers: labels starting with '#' are reserved");
         for (size_t j = 0; j < i; j++)
             if (strcmp(e->searchers[j].label, spec->label) == 0)
                 return dnnr__cfg_error(err, DNNR_EINVAL, e->file, s,
@@ -178,9 +181,13 @@ static int read_scalars(dnnr_experiment *e, dnnr_error *err)
         e->budget_mode = DNNR_BUDGET_MODE_TIME;
     else if (strcmp(mode, "cost") == 0)
         e->budget_mode = DNNR_BUDGET_MODE_COST;
+    else if (strcmp(mode, "evaluations") == 0)
+        e->budget_mode = DNNR_BUDGET_MODE_EVALUATIONS;
     else
         return dnnr__cfg_error(err, DNNR_EINVAL, e->file, config_setting_get_member(root, "budget_mode"),
-                               "budget_mode: expected \"time\" or \"cost\", got \"%s\"", mode);
+                               "budget_mode: expected \"time\", \"cost\" or \"evaluations\", "
+                               "got \"%s\"",
+                               mode);
     struct { const char *key; int64_t v, lo; } checks[] = {
         {"repeats", e->repeats, 1}, {"eval_runs", e->eval_runs, 1}, {"workers", e->workers, 1},
         {"threads", e->threads, 0}};

@@ -15,6 +15,7 @@
 typedef enum dnnr_budget_mode {
     DNNR_BUDGET_MODE_TIME = 0, /* k x the faulty model's mean training seconds */
     DNNR_BUDGET_MODE_COST = 1, /* k x the faulty model's training-cost units (deterministic) */
+    DNNR_BUDGET_MODE_EVALUATIONS = 2, /* k trainings, whatever they cost (tests, quick looks) */
 } dnnr_budget_mode;
 
 typedef struct dnnr_searcher_spec {

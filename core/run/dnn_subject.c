@@ -155,7 +155,7 @@ void dnnr__dnn_execute(const dnnr_trial_job *job, dnnr_outcome *out)
         dnnr__outcome_add_epoch(out, to.epochs[i]);
     out->stopped_early = to.stopped_early;
     out->cost_seconds = to.seconds;
-    out->cost_units = rt->faulty_cost > 0 ? to.cost_units / rt->faulty_cost : to.cost_units;
+    out->cost_raw = to.cost_units; /* the orchestrator normalises to the faulty model's */
     dnnr__engine_outcome_free(&to);
     dnnr__host_destroy(backend_host);
     dnnr__model_spec_destroy(spec);

@@ -63,7 +63,7 @@ static void format_key(dnnr_buf *b, const dnnr_run_key *k)
     dnnr__json_number(b, (double)k->repeat);
 }
 
-static void format_config(dnnr_buf *b, const dnnr_space *space, const dnnr_value *config)
+void dnnr__journal_format_config(dnnr_buf *b, const dnnr_space *space, const dnnr_value *config)
 {
     dnnr__buf_put(b, "{", 1);
     for (uint32_t i = 0; i < space->n_params; i++) {
@@ -122,7 +122,7 @@ void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r)
     format_key(b, &r->key);
     dnnr__buf_printf(b, ",\"trial\":%llu,", (unsigned long long)r->trial);
     dnnr__json_key(b, "config");
-    format_config(b, r->space, r->config);
+    dnnr__journal_format_config(b, r->space, r->config);
     dnnr__buf_put(b, ",", 1);
     dnnr__json_key(b, "fidelity");
     dnnr__json_number(b, r->fidelity);
@@ -147,6 +147,9 @@ void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r)
     dnnr__buf_put(b, ",", 1);
     dnnr__json_key(b, "cost_units");
     dnnr__json_number(b, o->cost_units);
+    dnnr__buf_put(b, ",", 1);
+    dnnr__json_key(b, "cost_raw");
+    dnnr__json_number(b, o->cost_raw);
     dnnr__buf_printf(b, ",\"stopped_early\":%u,", o->stopped_early);
     format_curve(b, "train_loss", o, offsetof(dnnr_epoch_record, train_loss));
     dnnr__buf_put(b, ",", 1);
@@ -184,6 +187,11 @@ static int append_line(int fd, dnnr_buf *b, const char *what, dnnr_error *err)
     if (dnnr__write_all(fd, b->data, b->len) != DNNR_OK || dnnr__fsync(fd) != DNNR_OK)
         return dnnr__error_set(err, DNNR_EIO, "cannot append to %s: %s", what, strerror(errno));
     return DNNR_OK;
+}
+
+int dnnr__journal_append_line(dnnr_journal *j, dnnr_buf *line, dnnr_error *err)
+{
+    return append_line(j->trials_fd, line, "trials.jsonl", err);
 }
 
 int dnnr__journal_append_trial(dnnr_journal *j, const dnnr_trial_record *r, dnnr_error *err)

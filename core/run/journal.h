@@ -48,6 +48,10 @@ void dnnr__journal_close(dnnr_journal *j);
 int dnnr__journal_append_trial(dnnr_journal *j, const dnnr_trial_record *r, dnnr_error *err);
 /** Read a configuration object written by the journal back into values. */
 int dnnr__journal_config(const dnnr_json *obj, const dnnr_space *space, dnnr_value *config);
+/** Append one JSON object (without newline) as a line, fsync'ed. */
+int dnnr__journal_append_line(dnnr_journal *j, dnnr_buf *line, dnnr_error *err);
+/** A configuration as a JSON object (categorical values by name). */
+void dnnr__journal_format_config(dnnr_buf *b, const dnnr_space *space, const dnnr_value *config);
 /** The JSON line of a trial record, without the newline. */
 void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "config/cfg_json.h"
 #include "report/report.h"
 #include "run/run_state.h"
 #include "space/space.h"
@@ -33,11 +34,14 @@ uint64_t dnnr__run_seed(int64_t experiment_seed, const char *subject, const char
 
 /* ---- budgets ------------------------------------------------------------ */
 
+/* A time budget is charged the wall-clock seconds of each finished trial
+ * plus the searcher's own seconds in ask and tell: with one trial in flight
+ * that is the run's wall clock, and it stays fair when runs share workers. */
 static void run_budget(const run_state *run, dnnr_budget_info *out)
 {
     *out = run->budget;
     if (out->kind == DNNR_BUDGET_SECONDS)
-        out->used = run->elapsed_before + (run->started > 0 ? dnnr__now() - run->started : 0);
+        out->used += run->overhead;
 }
 
 static int budget_left(const run_state *run)
@@ -132,6 +136,29 @@ static void count_outcome(orchestrator *o, run_state *run, const dnnr_outcome *o
     }
     if (run->budget.kind == DNNR_BUDGET_UNITS && isfinite(out->cost_units))
         run->budget.used += out->cost_units;
+    if (run->budget.kind == DNNR_BUDGET_SECONDS && isfinite(out->cost_seconds))
+        run->budget.used += out->cost_seconds;
+    if (run->role == ROLE_FAULTY) {
+        dnnr_subject_rt *rt = run->rt;
+        if (!(rt->faulty_cost > 0) && out->cost_raw > 0)
+            rt->faulty_cost = out->cost_raw;
+        rt->faulty_seconds += out->cost_seconds;
+        if (--rt->faulty_refs_left == 0) /* T: the mean of the faulty trainings */
+            rt->faulty_seconds /= (double)o->e->eval_runs;
+    }
+}
+
+/* A worker's outcome, before it is journaled: costs relative to the faulty
+ * model, and the reason of a budget timeout. */
+static void settle_outcome(trial_slot *slot)
+{
+    dnnr_outcome *out = &slot->outcome;
+    const dnnr_subject_rt *rt = slot->run->rt;
+    double unit = rt->faulty_cost > 0 ? rt->faulty_cost
+                                      : (slot->run->role == ROLE_FAULTY ? out->cost_raw : NAN);
+    out->cost_units = out->cost_raw / unit;
+    if (slot->budget_limited && out->status == DNNR_TRIAL_TIMEOUT)
+        dnnr__outcome_set(out, DNNR_TRIAL_TIMEOUT, "the run's time budget ran out during training");
 }
 
 static void tell(orchestrator *o, run_state *run, trial_slot *slot)
@@ -158,7 +185,10 @@ static void tell(orchestrator *o, run_state *run, trial_slot *slot)
     dnnr_budget_info b;
     run_budget(run, &b);
     dnnr_error err;
-    if (dnnr__searcher_proc_tell(run->sp, &b, &res, &err)) {
+    double t0 = dnnr__now();
+    int rc = dnnr__searcher_proc_tell(run->sp, &b, &res, &err);
+    run->overhead += dnnr__now() - t0;
+    if (rc) {
         if (o->opt->progress)
             fprintf(o->opt->progress, "%s; its run ends here\n", err.msg);
         run->failed = 1;
@@ -259,7 +289,9 @@ static int ask_one(orchestrator *o, run_state *run)
     dnnr_budget_info b;
     run_budget(run, &b);
     dnnr_error err;
+    double t0 = dnnr__now();
     int rc = dnnr__searcher_proc_ask(run->sp, slot->trial, &b, &asked, &err);
+    run->overhead += dnnr__now() - t0;
     if (rc == DNNR_EAGAIN || rc == DNNR_EDONE) {
         run->blocked = rc == DNNR_EAGAIN;
         run->asking_done = rc == DNNR_EDONE;
@@ -338,11 +370,54 @@ static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
     return dnnr__searcher_proc_start(&p, &run->sp, err);
 }
 
+/* A DNN run's budget: k evaluations, k faulty trainings' cost units, or k
+ * times the faulty model's mean training seconds T. */
+static void set_dnn_budget(const orchestrator *o, run_state *run)
+{
+    double k = run->key.budget;
+    switch (o->e->budget_mode) {
+    case DNNR_BUDGET_MODE_EVALUATIONS:
+        run->budget.kind = DNNR_BUDGET_EVALUATIONS;
+        run->budget.total = k;
+        break;
+    case DNNR_BUDGET_MODE_COST:
+        run->budget.kind = DNNR_BUDGET_UNITS;
+        run->budget.total = k;
+        break;
+    case DNNR_BUDGET_MODE_TIME:
+        run->budget.kind = DNNR_BUDGET_SECONDS;
+        run->budget.total = k * run->rt->faulty_seconds;
+        break;
+    }
+}
+
+/* A reference training: the faulty model or the fix, once, no searcher. */
+static void activate_reference(orchestrator *o, run_state *run)
+{
+    const dnnr_subject *s = run->rt->subject;
+    run->asking_done = 1;
+    trial_slot *slot = slot_new(run);
+    if (slot) {
+        memcpy(slot->config, run->role == ROLE_FAULTY ? s->faulty : s->fix,
+               s->space->n_params * sizeof *slot->config);
+        snprintf(slot->note, sizeof slot->note, "reference training of the %s model",
+                 run->role == ROLE_FAULTY ? "faulty" : "fixed");
+        place_trial(o, run, slot);
+    }
+    advance(o, run);
+}
+
 static void activate(orchestrator *o, run_state *run)
 {
     dnnr_error err;
     run->phase = RUN_ACTIVE;
     run->started = dnnr__now();
+    if (run->role != ROLE_SEARCH) {
+        activate_reference(o, run);
+        return;
+    }
+    if (!run->rt->analytic)
+        set_dnn_budget(o, run);
     if (start_searcher(o, run, &err)) {
         searcher_failed(o, run, &err);
         finish_if_done(o, run);
@@ -371,12 +446,24 @@ static int start_queued(orchestrator *o, size_t worker)
         .flags = slot->flags, .monitor_state = slot->monitor_state,
         .monitor_state_size = slot->monitor_state_size, .searcher = run->iface};
     slot->started_wall = dnnr__wall_clock();
+    double timeout = o->e->trial_timeout;
+    if (run->budget.kind == DNNR_BUDGET_SECONDS) {
+        /* The study's runs ended when their time did, trials included. */
+        dnnr_budget_info b;
+        run_budget(run, &b);
+        double left = fmax(b.total - b.used, 1e-3);
+        if (timeout <= 0 || left < timeout) {
+            timeout = left;
+            slot->budget_limited = 1;
+        }
+    }
     dnnr_error err;
     int rc = dnnr__worker_start(&o->workers[worker], dnnr__trial_execute, NULL, &slot->job,
-                                o->e->trial_timeout, slot, &err);
+                                timeout, slot, &err);
     if (rc) {
         dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "%s", err.msg);
         slot->done = 1;
+        settle_outcome(slot);
         journal_trial(o, slot, 0);
         count_outcome(o, run, &slot->outcome);
         advance(o, run);
@@ -392,9 +479,16 @@ static void fill(orchestrator *o)
     for (size_t w = 0; w < o->n_workers && !o->fatal; w++) {
         if (o->workers[w].pid > 0)
             continue;
+        /* Runs start in order; a subject's runs wait for its faulty model's
+         * reference trainings, which define their budgets and cost unit. */
         while (o->n_queue == 0 && o->next_pending < o->n_runs && !o->fatal &&
-               !(o->opt->stop && *o->opt->stop))
-            activate(o, &o->runs[o->next_pending++]);
+               !(o->opt->stop && *o->opt->stop)) {
+            run_state *next = &o->runs[o->next_pending];
+            if (next->role != ROLE_FAULTY && next->rt->faulty_refs_left > 0)
+                break;
+            o->next_pending++;
+            activate(o, next);
+        }
         if (o->n_queue == 0)
             break;
         start_queued(o, w);
@@ -433,6 +527,7 @@ static void loop(orchestrator *o)
             o->slots[w] = NULL;
             slot->outcome = out;
             slot->done = 1;
+            settle_outcome(slot);
             journal_trial(o, slot, 0);
             count_outcome(o, slot->run, &slot->outcome);
             advance(o, slot->run);
@@ -483,36 +578,145 @@ int dnnr__experiment_check_searchers(const dnnr_experiment *e, const dnnr_regist
     return DNNR_OK;
 }
 
+static void init_run(run_state *run, const dnnr_experiment *e, dnnr_subject_rt *rt, run_role role,
+                     const char *label, double budget, int64_t repeat)
+{
+    run->rt = rt;
+    run->role = role;
+    run->key = (dnnr_run_key){.subject = rt->subject->id, .searcher = label, .budget = budget,
+                              .repeat = repeat};
+    run->seed = dnnr__run_seed(e->seed, run->key.subject, label, budget, repeat);
+    run->best_objective = INFINITY;
+    /* Analytic subjects count evaluations, the start trial included; DNN
+     * runs get theirs once the faulty model's references are in. */
+    run->budget = (dnnr_budget_info){.struct_size = sizeof(dnnr_budget_info),
+                                     .kind = DNNR_BUDGET_EVALUATIONS,
+                                     .total = role == ROLE_SEARCH ? budget : 1};
+}
+
+/* Per subject: R reference trainings of the faulty model, R of the fix
+ * (DNN subjects), then every searcher x budget x repeat. */
 static int build_runs(orchestrator *o, dnnr_error *err)
 {
     dnnr_experiment *e = o->e;
-    o->n_runs = e->n_subjects * e->n_searchers * e->n_budgets * (size_t)e->repeats;
-    o->runs = dnnr__alloc(o->n_runs + 1, sizeof *o->runs);
+    size_t per_subject = e->n_searchers * e->n_budgets * (size_t)e->repeats + 2 * (size_t)e->eval_runs;
+    o->runs = dnnr__alloc(e->n_subjects * per_subject + 1, sizeof *o->runs);
     if (!o->runs)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     size_t k = 0;
-    for (size_t s = 0; s < e->n_subjects; s++)
+    for (size_t s = 0; s < e->n_subjects; s++) {
+        dnnr_subject_rt *rt = o->rts[s];
+        if (!rt->analytic) {
+            rt->faulty_refs_left = (size_t)e->eval_runs;
+            for (int64_t r = 0; r < e->eval_runs; r++)
+                init_run(&o->runs[k++], e, rt, ROLE_FAULTY, DNNR_FAULTY_LABEL, 0, r);
+            for (int64_t r = 0; r < e->eval_runs && rt->subject->fix; r++)
+                init_run(&o->runs[k++], e, rt, ROLE_FIX, DNNR_FIX_LABEL, 0, r);
+        }
         for (size_t m = 0; m < e->n_searchers; m++)
             for (size_t b = 0; b < e->n_budgets; b++)
-                for (int64_t r = 0; r < e->repeats; r++, k++) {
-                    run_state *run = &o->runs[k];
-                    run->rt = o->rts[s];
+                for (int64_t r = 0; r < e->repeats; r++) {
+                    run_state *run = &o->runs[k++];
+                    init_run(run, e, rt, ROLE_SEARCH, e->searchers[m].label, e->budgets[b], r);
                     run->spec = &e->searchers[m];
                     run->iface = searcher_iface(o->reg, run->spec, e->file, err);
                     if (!run->iface)
                         return DNNR_ENOTFOUND;
-                    run->key = (dnnr_run_key){.subject = e->subjects[s]->id,
-                                              .searcher = run->spec->label,
-                                              .budget = e->budgets[b], .repeat = r};
-                    run->seed = dnnr__run_seed(e->seed, run->key.subject, run->key.searcher,
-                                               run->key.budget, r);
-                    run->best_objective = INFINITY;
-                    /* Analytic subjects count evaluations, the start trial included. */
-                    run->budget = (dnnr_budget_info){.struct_size = sizeof(dnnr_budget_info),
-                                                     .kind = DNNR_BUDGET_EVALUATIONS,
-                                                     .total = e->budgets[b]};
                 }
+    }
+    o->n_runs = k;
     return DNNR_OK;
+}
+
+/* The experiment and each subject as the journal's first lines, so reports
+ * (and `dnnrepair report`) need nothing but trials.jsonl. */
+static void format_subject(dnnr_buf *b, const dnnr_subject *s)
+{
+    dnnr__buf_printf(b, "%s", "{\"kind\":\"subject\",");
+    dnnr__json_key(b, "subject");
+    dnnr__json_string(b, s->id);
+    dnnr__buf_printf(b, ",\"task\":\"%s\",\"direction\":\"%s\",", dnnr__task_name(s->task),
+                     s->maximise ? "max" : "min");
+    dnnr__json_key(b, "metric");
+    dnnr__json_string(b, s->metric_name);
+    dnnr__buf_printf(b, "%s", ",");
+    dnnr__json_key(b, "optimum");
+    dnnr__json_number(b, s->optimum);
+    dnnr__buf_printf(b, "%s", ",\"params\":[");
+    for (uint32_t i = 0; i < s->space->n_params; i++) {
+        const dnnr_param *p = s->space->params[i];
+        static const char *const kinds[] = {"categorical", "integer", "float"};
+        dnnr__buf_printf(b, "%s{\"name\":", i ? "," : "");
+        dnnr__json_string(b, p->name);
+        dnnr__buf_printf(b, ",\"type\":\"%s\"", kinds[p->kind]);
+        if (p->kind == DNNR_PARAM_CATEGORICAL) {
+            dnnr__buf_printf(b, "%s", ",\"choices\":[");
+            for (uint32_t c = 0; c < p->n_choices; c++) {
+                if (c)
+                    dnnr__buf_printf(b, "%s", ",");
+                dnnr__json_string(b, p->choices[c]);
+            }
+            dnnr__buf_printf(b, "%s", "]");
+        } else {
+            dnnr__buf_printf(b, ",\"lo\":%.17g,\"hi\":%.17g,\"log\":%s", p->lo, p->hi,
+                             p->log ? "true" : "false");
+        }
+        dnnr__buf_printf(b, "%s", "}");
+    }
+    dnnr__buf_printf(b, "%s", "],\"faulty\":");
+    dnnr__journal_format_config(b, s->space, s->faulty);
+    dnnr__buf_printf(b, "%s", ",\"fix\":");
+    if (s->fix)
+        dnnr__journal_format_config(b, s->space, s->fix);
+    else
+        dnnr__buf_printf(b, "%s", "null");
+    dnnr__buf_printf(b, "%s", ",\"paper\":");
+    dnnr__cfg_to_json(b, s->paper);
+    dnnr__buf_printf(b, "%s", "}");
+}
+
+static int journal_has_kind(const orchestrator *o, const char *kind, const char *subject)
+{
+    for (size_t i = 0; i < o->journal_lines.n; i++) {
+        const dnnr_json *l = o->journal_lines.items[i];
+        const char *k = dnnr__json_str(l, "kind"), *sub = dnnr__json_str(l, "subject");
+        if (k && !strcmp(k, kind) && (!subject || (sub && !strcmp(sub, subject))))
+            return 1;
+    }
+    return 0;
+}
+
+static int write_metadata(orchestrator *o, dnnr_error *err)
+{
+    int rc = DNNR_OK;
+    if (!journal_has_kind(o, "experiment", NULL)) {
+        dnnr_buf b = {0};
+        dnnr__buf_printf(&b, "%s", "{\"kind\":\"experiment\",");
+        dnnr__json_key(&b, "name");
+        dnnr__json_string(&b, o->e->name);
+        dnnr__buf_printf(&b, ",\"seed\":%lld,\"repeats\":%lld,\"eval_runs\":%lld,\"workers\":%lld,",
+                         (long long)o->e->seed, (long long)o->e->repeats,
+                         (long long)o->e->eval_runs, (long long)o->e->workers);
+        static const char *const modes[] = {"time", "cost", "evaluations"};
+        dnnr__buf_printf(&b, "\"budget_mode\":\"%s\",\"metrics\":[", modes[o->e->budget_mode]);
+        for (size_t i = 0; i < o->e->n_metrics; i++) {
+            if (i)
+                dnnr__buf_printf(&b, "%s", ",");
+            dnnr__json_string(&b, o->e->metrics[i]);
+        }
+        dnnr__buf_printf(&b, "%s", "]}");
+        rc = dnnr__journal_append_line(o->journal, &b, err);
+        dnnr__buf_free(&b);
+    }
+    for (size_t i = 0; i < o->e->n_subjects && !rc; i++) {
+        if (journal_has_kind(o, "subject", o->e->subjects[i]->id))
+            continue;
+        dnnr_buf b = {0};
+        format_subject(&b, o->e->subjects[i]);
+        rc = dnnr__journal_append_line(o->journal, &b, err);
+        dnnr__buf_free(&b);
+    }
+    return rc;
 }
 
 static int prepare_output(orchestrator *o, dnnr_error *err)
@@ -593,6 +797,8 @@ int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_
         rc = build_runs(&o, err);
     if (!rc && opt->resume)
         rc = dnnr__resume_index(&o, err);
+    if (!rc)
+        rc = write_metadata(&o, err);
     if (!rc) {
         loop(&o);
         dnnr__progress_end(&o);

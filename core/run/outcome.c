@@ -30,6 +30,7 @@ void dnnr__outcome_init(dnnr_outcome *o)
     memset(o, 0, sizeof *o);
     o->metric = NAN;
     o->holdout = NAN;
+    o->cost_raw = NAN;
 }
 
 static void free_layers(dnnr_epoch_record *e)
@@ -106,6 +107,7 @@ void dnnr__outcome_write_with(dnnr_buf *b, const dnnr_outcome *o,
     dnnr__buf_f64(b, o->holdout);
     dnnr__buf_f64(b, o->cost_seconds);
     dnnr__buf_f64(b, o->cost_units);
+    dnnr__buf_f64(b, o->cost_raw);
     dnnr__buf_u32(b, o->stopped_early);
     dnnr__buf_u32(b, n_epochs);
     for (uint32_t i = 0; i < n_epochs; i++) {
@@ -162,6 +164,7 @@ int dnnr__outcome_read(dnnr_reader *r, dnnr_outcome *o)
     o->holdout = dnnr__read_f64(r);
     o->cost_seconds = dnnr__read_f64(r);
     o->cost_units = dnnr__read_f64(r);
+    o->cost_raw = dnnr__read_f64(r);
     o->stopped_early = dnnr__read_u32(r);
     uint32_t n = dnnr__read_u32(r);
     if (o->status > DNNR_TRIAL_TIMEOUT)

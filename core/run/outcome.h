@@ -16,6 +16,9 @@ typedef struct dnnr_outcome {
     double metric;  /* on the search part (the function value for analytic subjects) */
     double holdout; /* on the holdout part; NaN when there is none */
     double cost_seconds, cost_units;
+    /* Training-cost units before normalisation (samples x epochs x FLOPs):
+     * the orchestrator divides by the faulty model's to get cost_units. */
+    double cost_raw;
     uint32_t stopped_early;
     uint32_t n_epochs;
     dnnr_epoch_record *epochs; /* owned, with their layer arrays */

@@ -153,6 +153,7 @@ int dnnr__resume_outcome(const dnnr_json *line, dnnr_outcome *out)
     out->holdout = dnnr__json_num(line, "holdout");
     out->cost_seconds = dnnr__json_num(line, "cost_seconds");
     out->cost_units = dnnr__json_num(line, "cost_units");
+    out->cost_raw = dnnr__json_num(line, "cost_raw");
     out->stopped_early = dnnr__json_num(line, "stopped_early") > 0;
     int rc = epochs_from_line(line, out);
     if (rc)

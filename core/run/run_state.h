@@ -14,6 +14,13 @@
 
 typedef enum run_phase { RUN_PENDING, RUN_ACTIVE, RUN_DONE } run_phase;
 
+/* A search run, or one reference training of the faulty model or the fix
+ * (the study's Faulty and Fix columns, and the unit of time budgets). */
+typedef enum run_role { ROLE_SEARCH, ROLE_FAULTY, ROLE_FIX } run_role;
+
+#define DNNR_FAULTY_LABEL "#faulty"
+#define DNNR_FIX_LABEL "#fix"
+
 typedef struct trial_slot {
     struct run_state *run;
     uint64_t trial;
@@ -25,6 +32,7 @@ typedef struct trial_slot {
     uint8_t *monitor_state;
     uint32_t monitor_state_size;
     double started_wall;
+    int budget_limited;  /* its timeout is what was left of the run's time budget */
     dnnr_trial_job job;
     int done;            /* outcome holds the result, waiting for its turn to be told */
     dnnr_outcome outcome;
@@ -32,6 +40,8 @@ typedef struct trial_slot {
 
 typedef struct run_state {
     dnnr_run_key key;
+    run_role role;
+    double overhead;       /* seconds spent in the searcher's ask and tell (time budgets) */
     dnnr_subject_rt *rt;
     const dnnr_searcher_spec *spec;
     const dnnr_searcher_iface *iface;

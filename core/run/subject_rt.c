@@ -28,6 +28,7 @@ static int open_analytic(dnnr_subject_rt *rt, dnnr_error *err)
         return dnnr__error_set(err, rc, "%s: loader '%s': %s", s->file, s->loader,
                                dnnr__host_last_error(rt->host));
     rt->analytic = 1;
+    rt->faulty_cost = 1.0; /* an evaluation is the unit */
     return dnnr__subject_set_analytic(s, rt->info.space, rt->info.start, rt->info.optimum, err);
 }
 
@@ -113,9 +114,9 @@ static void execute_analytic(const dnnr_trial_job *job, dnnr_outcome *out)
     out->status = DNNR_TRIAL_OK;
     out->metric = value;
     /* An evaluation costs one unit; at a lower fidelity, its share of the full one. */
-    out->cost_units = 1.0;
+    out->cost_raw = 1.0;
     if (rt->info.fidelity_kind != DNNR_FIDELITY_NONE && job->fidelity > 0 && rt->info.max_fidelity > 0)
-        out->cost_units = job->fidelity / rt->info.max_fidelity;
+        out->cost_raw = job->fidelity / rt->info.max_fidelity;
 }
 
 void dnnr__trial_execute(void *ctx, const void *job_ptr, dnnr_outcome *out)

@@ -27,8 +27,11 @@ typedef struct dnnr_subject_rt {
     const dnnr_backend_iface *backend;
     const char *backend_name;
     uint32_t threads;     /* per trial; 0 = all cores */
-    double faulty_cost;   /* the faulty model's raw training cost: cost units are relative to it */
     int64_t faulty_epochs;
+    /* Filled as the faulty model's reference trainings finish. */
+    double faulty_cost;     /* its raw training cost: the unit of cost budgets (1 if analytic) */
+    double faulty_seconds;  /* mean training seconds T: the unit of time budgets */
+    size_t faulty_refs_left; /* reference trainings still to finish before runs start */
 } dnnr_subject_rt;
 
 /** What one trial asks the subject to do. */

@@ -36,7 +36,7 @@ grep -q "4/4 runs done, 48 trials" "$tmp/log" || fail "progress: $(cat "$tmp/log
 if "$bin" run "$tmp/exp.cfg" --out "$tmp/out" 2> "$tmp/err"; then fail "overwrote a run"; fi
 grep -q "already holds a run" "$tmp/err" || fail "overwrite message"
 "$bin" run "$tmp/exp.cfg" --out "$tmp/out" --resume 2> "$tmp/log" || fail "resume of a finished run"
-test "$(wc -l < "$tmp/out/trials.jsonl")" -eq 48 || fail "resume repeated trials"
+test "$(grep -c '"trial":' "$tmp/out/trials.jsonl")" -eq 48 || fail "resume repeated trials"
 cp "$tmp/out/report.md" "$tmp/report.md"
 rm "$tmp/out/report.md" "$tmp/out/summary.csv"
 "$bin" report "$tmp/out" || fail "report"

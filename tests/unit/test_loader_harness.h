@@ -1,0 +1,144 @@
+/* Shared by the test_loader_<name>.c suites: a temporary folder the test
+ * writes its data files into, and a loader plugin run through a standalone
+ * host (create, option check, load). Header-only, static inline, so each
+ * suite compiles its own copy. */
+#ifndef DNNR_TEST_LOADER_HARNESS_H
+#define DNNR_TEST_LOADER_HARNESS_H
+
+#include <check.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dnnrepair/dnnrepair.h>
+
+#include "host/host.h"
+
+static char tmpdir[128];
+
+static inline void make_tmpdir(void)
+{
+    strcpy(tmpdir, "/tmp/dnnr_test_loader_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static inline int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st;
+    (void)flag;
+    (void)f;
+    return remove(path);
+}
+
+static inline void remove_tmpdir(void)
+{
+    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* tmpdir/name into buf. */
+static inline const char *tmp_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", tmpdir, name);
+    return buf;
+}
+
+static inline void write_bytes(const char *name, const void *bytes, size_t len)
+{
+    char path[512];
+    FILE *f = fopen(tmp_path(path, sizeof path, name), "wb");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    ck_assert_uint_eq(fwrite(bytes, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static inline void write_text(const char *name, const char *text)
+{
+    write_bytes(name, text, strlen(text));
+}
+
+static inline void make_subdir(const char *name)
+{
+    char path[512];
+    ck_assert_int_eq(mkdir(tmp_path(path, sizeof path, name), 0700), 0);
+}
+
+typedef struct loader_run {
+    dnnr_host *host;
+    const dnnr_loader_iface *iface;
+    dnnr_loader *loader;
+    dnnr_dataset data;
+    int create_status, load_status;
+} loader_run;
+
+/* Create (and, when create succeeds, load) the plugin @p entry with
+ * @p options (libconfig text). */
+static inline void loader_run_start(loader_run *r, const dnnr_plugin_desc *(*entry)(void),
+                                    const char *options, const char *subject_file,
+                                    const char *data_dir)
+{
+    memset(r, 0, sizeof *r);
+    dnnr_error err;
+    const dnnr_plugin_desc *d = entry();
+    ck_assert_int_eq(d->kind, DNNR_KIND_LOADER);
+    r->host = dnnr__host_create_simple(d->name, 7, options, &err);
+    ck_assert_msg(r->host != NULL, "host: %s", err.msg);
+    r->iface = d->iface;
+    dnnr_loader_init init = {sizeof init, r->host, subject_file, data_dir};
+    r->create_status = r->iface->create(&init, &r->loader);
+    if (r->create_status != DNNR_OK) {
+        ck_assert_ptr_null(r->loader);
+        return;
+    }
+    ck_assert_msg(dnnr__host_check_options(r->host, &err) == DNNR_OK, "options: %s", err.msg);
+    r->load_status = r->iface->load(r->loader, &r->data);
+}
+
+static inline void loader_run_finish(loader_run *r)
+{
+    if (r->iface)
+        r->iface->destroy(r->loader);
+    dnnr__host_destroy(r->host);
+    memset(r, 0, sizeof *r);
+}
+
+static inline const char *loader_run_error(const loader_run *r)
+{
+    return dnnr__host_last_error(r->host);
+}
+
+/* A run that must succeed: create and load OK. */
+static inline void loader_run_ok(loader_run *r, const dnnr_plugin_desc *(*entry)(void),
+                                 const char *options)
+{
+    loader_run_start(r, entry, options, NULL, NULL);
+    ck_assert_msg(r->create_status == DNNR_OK, "create: %s", loader_run_error(r));
+    ck_assert_msg(r->load_status == DNNR_OK, "load: %s", loader_run_error(r));
+    ck_assert_uint_eq(r->data.struct_size, sizeof(dnnr_dataset));
+}
+
+/* A run that must fail in create or load with an error containing every
+ * one of the NULL-terminated words. */
+static inline void loader_expect_error(const dnnr_plugin_desc *(*entry)(void),
+                                       const char *options, ...)
+{
+    loader_run r;
+    loader_run_start(&r, entry, options, NULL, NULL);
+    ck_assert_msg(r.create_status < 0 || r.load_status < 0, "expected a failure for: %s",
+                  options);
+    const char *msg = loader_run_error(&r);
+    if (getenv("LOADER_TEST_VERBOSE"))
+        fprintf(stderr, "error: %s\n", msg);
+    va_list ap;
+    va_start(ap, options);
+    const char *word;
+    while ((word = va_arg(ap, const char *)))
+        ck_assert_msg(strstr(msg, word) != NULL, "error \"%s\" should contain \"%s\"", msg, word);
+    va_end(ap);
+    loader_run_finish(&r);
+}
+
+#endif
