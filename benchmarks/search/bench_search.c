@@ -3,6 +3,8 @@
  * time. One JSON object per line on stdout.
  *
  *   bench_search regret <hebo|random> <function> <dim|0> <seeds> <evals> [options]
+ *       seeds: N for seeds 0..N-1, or A-B for seeds A..B-1 (one process per
+ *       seed spreads a run over cores)
  *   bench_search suggest-time <dim> <observations> <repeats> [options]
  */
 #include <stdio.h>
@@ -25,13 +27,18 @@ static int regret(int argc, char **argv)
                                                                 : dnnr_plugin_random_entry();
     const char *function = argv[3];
     int dim = atoi(argv[4]);
-    int seeds = atoi(argv[5]);
+    int first = 0, seeds = atoi(argv[5]);
+    const char *dash = strchr(argv[5], '-');
+    if (dash) {
+        first = atoi(argv[5]);
+        seeds = atoi(dash + 1);
+    }
     size_t evals = (size_t)atol(argv[6]);
     const char *options = argc > 7 ? argv[7] : NULL;
     double *r = calloc(evals, sizeof *r);
     if (!r)
         return 1;
-    for (int seed = 0; seed < seeds; seed++) {
+    for (int seed = first; seed < seeds; seed++) {
         double seconds = 0;
         if (hebo_drive(desc, options, (uint64_t)seed + 1, function, dim, evals, r, &seconds) != 0)
             return 1;
