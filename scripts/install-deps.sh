@@ -9,6 +9,7 @@ packages=(
   libdnnl-dev        # oneDNN: the CPU training backend
   libgsl-dev         # HEBO's linear algebra and optimiser
   zlib1g-dev         # gzipped IDX data sets
+  libexpat1-dev      # test_figures parses the SVG figures back
   dataset-fashion-mnist  # offline stand-in for MNIST
 )
 sudo=""

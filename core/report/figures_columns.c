@@ -15,7 +15,7 @@
 #define COL_W 36.0
 #define GROUP_GAP 30.0
 #define LEFT 84.0
-#define RIGHT 30.0
+#define RIGHT 130.0 /* room for the reference lines' labels */
 #define PLOT_H 360.0
 #define MIN_WIDTH 700.0
 #define POINT_R 3.2
@@ -116,7 +116,7 @@ static size_t draw_points(dnnr_svg *s, const dnnr_fig_index *ix, const column *c
         point_tooltip(s, ix, c, i, ch->y_label);
         if (v < y->d0 || v > y->d1) {
             snprintf(attrs, sizeof attrs, "fill=\"%s\"", c->colour);
-            dnnr__svg_triangle(s, c == NULL ? 0 : cx + dx, dnnr__svg_map(y, v < y->d0 ? y->d0 : y->d1),
+            dnnr__svg_triangle(s, cx + dx, dnnr__svg_map(y, v < y->d0 ? y->d0 : y->d1),
                                4.5, v > y->d1, attrs);
             clipped++;
         } else {
@@ -172,8 +172,8 @@ static void draw_refs(dnnr_svg *s, const chart *ch, const dnnr_svg_scale *y, dou
         snprintf(attrs, sizeof attrs, "stroke=\"%s\" stroke-width=\"1.5\"%s", r->colour,
                  r->dashed ? " stroke-dasharray=\"6 4\"" : "");
         dnnr__svg_line(s, left, py, right, py, attrs);
-        snprintf(attrs, sizeof attrs, "font-size=\"11\" text-anchor=\"end\" fill=\"%s\"", r->colour);
-        dnnr__svg_text(s, right - 4, py - 4, 0, attrs, r->label);
+        snprintf(attrs, sizeof attrs, "font-size=\"11\" fill=\"%s\"", r->colour);
+        dnnr__svg_text(s, right + 6, py + 4, 0, attrs, r->label);
     }
 }
 
@@ -211,8 +211,8 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
 
     dnnr__svg_begin(s, width, height, ch->title);
     dnnr__svg_text(s, 20, 28, 0, "font-size=\"17\" font-weight=\"bold\" fill=\"#111111\"", ch->title);
-    dnnr__svg_text_fit(s, 20, 47, 12, width - 40, "font-size=\"12\" fill=\"#444444\"", ch->subtitle[0]);
-    dnnr__svg_text_fit(s, 20, 63, 12, width - 40, "font-size=\"12\" fill=\"#444444\"", ch->subtitle[1]);
+    dnnr__svg_text_fit(s, 20, 47, 0, 12, width - 40, "font-size=\"12\" fill=\"#444444\"", ch->subtitle[0]);
+    dnnr__svg_text_fit(s, 20, 63, 0, 12, width - 40, "font-size=\"12\" fill=\"#444444\"", ch->subtitle[1]);
     dnnr__svg_legend(s, 20, legend_y, width - 40, items, n_items);
 
     dnnr_svg_scale y = {ticks.first, ticks.last, bottom, top};
@@ -328,9 +328,7 @@ static int draw_with(const dnnr_fig_index *ix, dnnr_svg *s, chart *ch, cell_valu
         for (size_t i = 0; i < ix->n_subjects; i++)
             fix->values[i] = dnnr__fig_subject_value(ix, i, offsetof(dnnr_fig_cell, fix_complexity));
         double mean = summarise(fix, ix->n_subjects, 0, scratch);
-        static char fix_label[64];
-        (void)fix_label;
-        ch->refs[ch->n_refs++] = (ref_line){mean, FIX_COLOUR, 1, "developers' fixes (mean)"};
+        ch->refs[ch->n_refs++] = (ref_line){mean, FIX_COLOUR, 1, "dev. fixes (mean)"};
     }
     int rc = draw_chart(s, ix, ch, cols, n_cols, scratch);
     dnnr__free(cols);
@@ -354,8 +352,8 @@ int dnnr__fig_ir(const dnnr_fig_index *ix, dnnr_svg *s)
         .show_significance = 1,
         .must_lo = 0, .must_hi = 1,
         .limit_lo = -2, .limit_hi = 3,
-        .refs = {{0, DNNR_SVG_AXIS_COLOUR, 0, "IR = 0: no improvement"},
-                 {1, DNNR_SVG_FIX_COLOUR, 1, "IR = 1: as good as the fix"}},
+        .refs = {{0, DNNR_SVG_AXIS_COLOUR, 0, "IR = 0: the fault"},
+                 {1, DNNR_SVG_FIX_COLOUR, 1, "IR = 1: the fix"}},
         .n_refs = 2,
     };
     return draw_with(ix, s, &ch, cell_ir, 0);

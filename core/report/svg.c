@@ -266,13 +266,13 @@ void dnnr__svg_text(dnnr_svg *s, double x, double y, double angle, const char *a
     dnnr__svg_raw(s, "</text>\n");
 }
 
-void dnnr__svg_text_fit(dnnr_svg *s, double x, double y, double font_size, double max_width,
-                        const char *attrs, const char *text)
+void dnnr__svg_text_fit(dnnr_svg *s, double x, double y, double angle, double font_size,
+                        double max_width, const char *attrs, const char *text)
 {
     if (!finite4(x, y, font_size, max_width) || font_size <= 0)
         return;
     size_t fits = (size_t)fmax(1, floor(max_width / (0.6 * font_size)));
-    text_open(s, x, y, 0, attrs);
+    text_open(s, x, y, angle, attrs);
     if (code_points(text) <= fits) {
         dnnr__svg_escaped(s, text);
     } else {

@@ -37,8 +37,8 @@ void dnnr__svg_triangle(dnnr_svg *s, double x, double y, double size, int up, co
 void dnnr__svg_text(dnnr_svg *s, double x, double y, double angle, const char *attrs,
                     const char *text);
 /** Like dnnr__svg_text, cut to about max_width pixels (ending in an ellipsis). */
-void dnnr__svg_text_fit(dnnr_svg *s, double x, double y, double font_size, double max_width,
-                        const char *attrs, const char *text);
+void dnnr__svg_text_fit(dnnr_svg *s, double x, double y, double angle, double font_size,
+                        double max_width, const char *attrs, const char *text);
 /** A <title> child: the tooltip of the element it is written in. */
 void dnnr__svg_tooltip(dnnr_svg *s, const char *text);
 /** <g> with constant attributes (class, transform, ...); close with dnnr__svg_raw(s, "</g>\n"). */
