@@ -352,11 +352,11 @@ void dnnr__metrics_add(dnnr_metric_sums *s, const float *p, const float *y, int6
     for (int64_t r = 0; r < n; r++) {
         const float *pr = p + r * k, *yr = y + r * y_dim;
         switch (kind) {
-        case DNNR_ACC_BINARY:
-            s->correct += (double)((pr[0] > 0.5f) == (yr[0] != 0));
+        case DNNR_ACC_BINARY: /* equal(y_true, cast(y_pred > 0.5)) */
+            s->correct += (double)((pr[0] > 0.5f ? 1.0f : 0.0f) == yr[0]);
             break;
-        case DNNR_ACC_SPARSE:
-            s->correct += (double)(argmax(pr, k) == (int64_t)floor(yr[0]));
+        case DNNR_ACC_SPARSE: /* TF compares the float label with the arg-max exactly */
+            s->correct += (double)((float)argmax(pr, k) == yr[0]);
             break;
         case DNNR_ACC_CATEGORICAL:
             s->correct += (double)(argmax(pr, k) == argmax(yr, y_dim));

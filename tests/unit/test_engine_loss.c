@@ -121,6 +121,11 @@ START_TEST(accuracy_resolution_and_metrics)
     dnnr_metric_sums bs = {0};
     dnnr__metrics_add(&bs, b, yb, 2, 1, 1, 0.0);
     ck_assert_double_eq(bs.correct, 1.0);
+    /* D9's training labels y/255 are never equal to an arg-max but for class 0 */
+    const float frac[2] = {1.0f / 255, 0.0f}, pz[6] = {0.1f, 0.8f, 0.1f, 0.9f, 0.05f, 0.05f};
+    dnnr_metric_sums fs = {0};
+    dnnr__metrics_add(&fs, pz, frac, 2, 3, 1, 0.0);
+    ck_assert_double_eq(fs.correct, 1.0);
 }
 END_TEST
 

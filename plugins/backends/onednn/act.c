@@ -19,54 +19,54 @@ static int eltwise_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const float alpha = p->d.alpha;
     switch ((dnnr_eltwise_alg)p->d.algorithm) {
     case DNNR_ELTWISE_LINEAR:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = x[i];
         break;
     case DNNR_ELTWISE_RELU:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = x[i] > 0 ? x[i] : 0;
         break;
     case DNNR_ELTWISE_ELU:
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = x[i] > 0 ? x[i] : alpha * expm1f(x[i]);
         break;
     case DNNR_ELTWISE_SELU:
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = x[i] > 0 ? SELU_SCALE * x[i] : SELU_SCALE * SELU_ALPHA * expm1f(x[i]);
         break;
     case DNNR_ELTWISE_SOFTPLUS:
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = log1pf(expf(-fabsf(x[i]))) + (x[i] > 0 ? x[i] : 0);
         break;
     case DNNR_ELTWISE_SOFTSIGN:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = x[i] / (1 + fabsf(x[i]));
         break;
     case DNNR_ELTWISE_TANH:
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = tanhf(x[i]);
         break;
     case DNNR_ELTWISE_SIGMOID:
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = 1.0f / (1.0f + expf(-x[i]));
         break;
     case DNNR_ELTWISE_HARD_SIGMOID:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++) {
             float v = 0.2f * x[i] + 0.5f;
             y[i] = v < 0 ? 0 : (v > 1 ? 1 : v);
         }
         break;
     case DNNR_ELTWISE_EXP:
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             y[i] = expf(x[i]);
         break;
@@ -85,56 +85,56 @@ static int eltwise_bwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const float alpha = p->d.alpha;
     switch ((dnnr_eltwise_alg)p->d.algorithm) {
     case DNNR_ELTWISE_LINEAR:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = dy[i];
         break;
     case DNNR_ELTWISE_RELU:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = x[i] > 0 ? dy[i] : 0;
         break;
     case DNNR_ELTWISE_ELU:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
         break;
     case DNNR_ELTWISE_SELU:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = x[i] > 0 ? dy[i] * SELU_SCALE : dy[i] * (y[i] + SELU_SCALE * SELU_ALPHA);
         break;
     case DNNR_ELTWISE_SOFTPLUS:
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = dy[i] / (1.0f + expf(-x[i]));
         break;
     case DNNR_ELTWISE_SOFTSIGN:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++) {
             float d = 1 + fabsf(x[i]);
             dx[i] = dy[i] / (d * d);
         }
         break;
     case DNNR_ELTWISE_TANH:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = dy[i] * (1 - y[i] * y[i]);
         break;
     case DNNR_ELTWISE_SIGMOID:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = dy[i] * y[i] * (1 - y[i]);
         break;
     case DNNR_ELTWISE_HARD_SIGMOID:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++) {
             float v = 0.2f * x[i] + 0.5f;
             dx[i] = (v < 0 || v > 1) ? 0 : 0.2f * dy[i];
         }
         break;
     case DNNR_ELTWISE_EXP:
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
         for (int64_t i = 0; i < n; i++)
             dx[i] = dy[i] * y[i];
         break;
@@ -151,7 +151,7 @@ static int softmax_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const float *x = ops[0]->data;
     float *y = ops[1]->data;
     const int64_t rows = p->rows, cols = p->cols;
-#pragma omp parallel for schedule(static) if (rows * cols > 32768)
+#pragma omp parallel for schedule(static) if (rows * cols > ONEDNN_PAR_MIN)
     for (int64_t r = 0; r < rows; r++) {
         const float *xr = x + r * cols;
         float *yr = y + r * cols;
@@ -178,7 +178,7 @@ static int softmax_bwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const float *y = ops[0]->data, *dy = ops[1]->data;
     float *dx = ops[2]->data;
     const int64_t rows = p->rows, cols = p->cols;
-#pragma omp parallel for schedule(static) if (rows * cols > 32768)
+#pragma omp parallel for schedule(static) if (rows * cols > ONEDNN_PAR_MIN)
     for (int64_t r = 0; r < rows; r++) {
         const float *yr = y + r * cols, *dyr = dy + r * cols;
         float *dxr = dx + r * cols;

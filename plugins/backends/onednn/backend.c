@@ -68,7 +68,7 @@ void onednn_bias_grad(const float *dy, float *db, int64_t rows, int64_t cols)
     /* Columns split across threads; each sums its columns over every row in
      * a fixed order, so the result does not depend on the thread count. */
     const int64_t block = 64;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (rows * cols > ONEDNN_PAR_MIN)
     for (int64_t c0 = 0; c0 < cols; c0 += block) {
         int64_t c1 = c0 + block < cols ? c0 + block : cols;
         double acc[64] = {0};

@@ -50,7 +50,7 @@ static int dropout_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const int64_t n = p->rows, full = n / 4, chunk = 1024;
     const float rate = p->d.alpha, scale = 1.0f / (1.0f - rate);
     const uint64_t key = args->key, counter = args->counter;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
     for (int64_t b0 = 0; b0 < full; b0 += chunk)
         mask_blocks(key, counter, b0, b0 + chunk < full ? b0 + chunk : full, rate, scale, mask);
     if (n % 4) { /* the last, partial block */
@@ -61,7 +61,7 @@ static int dropout_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
             mask[i] = u >= rate ? scale : 0.0f;
         }
     }
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
     for (int64_t i = 0; i < n; i++)
         y[i] = x[i] * mask[i];
     return DNNR_OK;
@@ -75,7 +75,7 @@ static int dropout_bwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const float *dy = ops[0]->data, *mask = ops[1]->data;
     float *dx = ops[2]->data;
     const int64_t n = p->rows;
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > ONEDNN_PAR_MIN)
     for (int64_t i = 0; i < n; i++)
         dx[i] = dy[i] * mask[i];
     return DNNR_OK;

@@ -16,7 +16,7 @@ static int bnorm_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const int64_t rows = p->rows, cols = p->cols;
     const int training = p->d.algorithm == 1;
     const float eps = p->d.epsilon;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (rows * cols > ONEDNN_PAR_MIN)
     for (int64_t c = 0; c < cols; c++) {
         if (training) {
             double s = 0, s2 = 0;
@@ -48,7 +48,7 @@ static int bnorm_bwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     const int64_t rows = p->rows, cols = p->cols;
     const int training = p->d.algorithm == 1;
     const float eps = p->d.epsilon;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (rows * cols > ONEDNN_PAR_MIN)
     for (int64_t c = 0; c < cols; c++) {
         double inv = 1.0 / sqrt((double)var[c] + eps);
         double sum_dy = 0, sum_dy_xhat = 0;

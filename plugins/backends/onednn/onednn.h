@@ -24,6 +24,10 @@ struct dnnr_buffer {
 
 #define ONEDNN_MAX_MEMS 6
 
+/* Below this many elements a loop runs on the calling thread: waking an
+ * OpenMP team costs more than the work (D1's 50-unit layers). */
+#define ONEDNN_PAR_MIN 32768
+
 typedef int (*onednn_run_fn)(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
                              const dnnr_run_args *args);
 

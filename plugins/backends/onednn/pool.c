@@ -42,7 +42,7 @@ static int pool_fwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     int32_t *ws = (int32_t *)ops[2]->data;
     int is_max = p->d.algorithm == DNNR_POOL_MAX;
     /* channels innermost: every window position is one contiguous, vectorisable pass */
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (g.n * g.oh * g.ow * g.c > ONEDNN_PAR_MIN)
     for (int64_t n = 0; n < g.n; n++) {
         for (int64_t oh = 0; oh < g.oh; oh++) {
             const float *xs = x + n * g.h * g.w * g.c;
@@ -97,7 +97,7 @@ static int pool_bwd(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     int is_max = p->d.algorithm == DNNR_POOL_MAX;
     /* One sample per iteration: windows of one sample may overlap, samples
      * never do, so the scatter has no races. */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (g.n * g.h * g.w * g.c > ONEDNN_PAR_MIN)
     for (int64_t n = 0; n < g.n; n++) {
         float *dxs = dx + n * g.h * g.w * g.c;
         memset(dxs, 0, sizeof(float) * (size_t)(g.h * g.w * g.c));

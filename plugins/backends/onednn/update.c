@@ -15,7 +15,7 @@ static double regularise(dnnr_plan *p, const float *w, float *g, int64_t n)
     const float l1 = (float)p->d.scalar[0], l2 = (float)p->d.scalar[1];
     const int64_t n_blocks = (n + BLOCK - 1) / BLOCK;
     double *partial = p->scratch;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
     for (int64_t blk = 0; blk < n_blocks; blk++) {
         int64_t i0 = blk * BLOCK, i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
         double pen = 0;
@@ -136,7 +136,7 @@ static int update_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
                 (float)args->scalar[1], (float)args->scalar[2], (float)args->scalar[3],
                 (float)args->scalar[4], (float)args->scalar[5]};
     const dnnr_update_alg alg = (dnnr_update_alg)p->d.algorithm;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
     for (int64_t blk = 0; blk < n_blocks; blk++) {
         int64_t i0 = blk * BLOCK, len = i0 + BLOCK < n ? BLOCK : n - i0;
         float *wb = w + i0, *s1b = s1 + i0, *s2b = s2 + i0;
