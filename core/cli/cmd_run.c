@@ -80,12 +80,16 @@ int dnnr__cmd_report(int argc, char **argv)
 {
     if (argc != 2 || dnnr__is_help(argv[1])) {
         printf("usage: dnnrepair report DIR\n\n"
-               "Rebuilds DIR/summary.csv and DIR/report.md from DIR/trials.jsonl alone.\n");
+               "Rebuilds DIR/summary.csv, DIR/report.md and DIR/plots/*.svg from DIR/trials.jsonl\n"
+               "alone (metric plugins are found as for `run`).\n");
         return argc == 2 ? 0 : 2;
     }
     dnnr_error err = {{0}};
-    if (dnnr__report_write(argv[1], &err)) {
-        fprintf(stderr, "%s\n", err.msg);
+    dnnr_registry *reg = dnnr__cli_registry(NULL, 0, 0);
+    int rc = reg ? dnnr__report_write(argv[1], reg, &err) : DNNR_ENOMEM;
+    dnnr__registry_destroy(reg);
+    if (rc) {
+        fprintf(stderr, "%s\n", rc == DNNR_ENOMEM && !err.msg[0] ? "out of memory" : err.msg);
         return 1;
     }
     return 0;

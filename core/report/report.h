@@ -3,9 +3,14 @@
 #ifndef DNNR_REPORT_REPORT_H
 #define DNNR_REPORT_REPORT_H
 
+#include "registry/registry.h"
 #include "util/error.h"
 
-/** Write summary.csv and report.md into dir from dir/trials.jsonl. */
-int dnnr__report_write(const char *dir, dnnr_error *err);
+/**
+ * Write summary.csv, report.md and the figures (plots/) into dir from
+ * dir/trials.jsonl. Metric plugins come from reg (NULL: none): those the
+ * experiment named, or every metric plugin found.
+ */
+int dnnr__report_write(const char *dir, const dnnr_registry *reg, dnnr_error *err);
 
 #endif

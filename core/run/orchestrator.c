@@ -810,7 +810,7 @@ int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_
                                  o.runs_done, o.n_runs);
     }
     if (!rc)
-        rc = dnnr__report_write(o.out_dir, err);
+        rc = dnnr__report_write(o.out_dir, reg, err);
     teardown(&o);
     return rc;
 }

@@ -230,7 +230,7 @@ START_TEST(same_file_same_trials_and_report_rebuilds)
     char *md1 = dnnr__read_file(md, NULL), *csv1 = dnnr__read_file(csv, NULL);
     unlink(md);
     unlink(csv);
-    ck_assert_int_eq(dnnr__report_write(dir, &err), DNNR_OK);
+    ck_assert_int_eq(dnnr__report_write(dir, NULL, &err), DNNR_OK);
     char *md2 = dnnr__read_file(md, NULL), *csv2 = dnnr__read_file(csv, NULL);
     ck_assert_str_eq(md1, md2);
     ck_assert_str_eq(csv1, csv2);

@@ -1,0 +1,45 @@
+/* Report cells: one (subject, searcher, budget) with its repeats' final
+ * values and the columns the metric plugins computed for it. */
+#ifndef DNNR_REPORT_CELLS_H
+#define DNNR_REPORT_CELLS_H
+
+#include "registry/registry.h"
+#include "util/buf.h"
+#include "report/journal_model.h"
+
+#define REP_MAX_COLUMNS 32
+
+typedef struct rep_cell {
+    size_t subject;
+    const char *searcher;
+    double budget;
+    double *values;              /* final value per repeat, repeat order */
+    const dnnr_value **patches;  /* chosen configuration per repeat (may be NULL) */
+    size_t n_values;
+    size_t trials, failed;
+    double mu, sigma;            /* over repeats, population std */
+    double regret_mu, regret_sigma; /* analytic subjects */
+    size_t n_columns;
+    char *column_names[REP_MAX_COLUMNS];
+    double column_values[REP_MAX_COLUMNS];
+} rep_cell;
+
+typedef struct rep_cells {
+    rep_cell *items;
+    size_t n;
+} rep_cells;
+
+/** Group runs into cells sorted by (subject, searcher, budget). */
+int dnnr__rep_cells_build(const rep_model *m, rep_cells *out);
+/** Run each metric plugin (all found when names is empty) on the cells with references. */
+int dnnr__rep_cells_measure(rep_cells *cells, const rep_model *m, const dnnr_registry *reg,
+                            const char *const *names, size_t n_names, dnnr_error *err);
+void dnnr__rep_cells_free(rep_cells *cells);
+/** A column's value, NaN when absent. */
+double dnnr__rep_column(const rep_cell *c, const char *name);
+
+/* tables.c */
+void dnnr__rep_write_csv(dnnr_buf *b, const rep_model *m, const rep_cells *cells);
+void dnnr__rep_write_markdown(dnnr_buf *b, const rep_model *m, const rep_cells *cells);
+
+#endif
