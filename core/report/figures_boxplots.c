@@ -16,7 +16,7 @@
 #define PANEL_GAP 16.0
 #define MARGIN 20.0
 #define MAX_COLS 5
-#define HEADER_TOP 74.0
+#define HEADER_TOP 90.0
 
 typedef struct panel_frame {
     double left, right, top, bottom;
@@ -138,8 +138,12 @@ static void panel_titles(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, 
     const dnnr_fig_cell *first = dnnr__fig_subject_cell(ix, subject);
     const char *metric = first && first->metric && *first->metric ? first->metric : "metric";
     char line[160];
-    snprintf(line, sizeof line, "%s%s%s", first && first->maximise ? "higher is better" : "lower is better",
-             isfinite(faulty) ? "" : "; faulty mean n/a", isfinite(fix) ? "" : "; fix mean n/a");
+    const char *missing = isfinite(faulty) && isfinite(fix) ? ""
+                          : isfinite(fix)                   ? "; faulty mean n/a"
+                          : isfinite(faulty)                ? "; fix mean n/a"
+                                                            : "; faulty and fix means n/a";
+    snprintf(line, sizeof line, "%s%s", first && first->maximise ? "higher is better" : "lower is better",
+             missing);
     dnnr__svg_text_fit(s, x0 + 10, y0 + 18, 0, 12.5, PANEL_W - 20,
                        "font-size=\"12.5\" font-weight=\"bold\" fill=\"#111111\"", ix->subjects[subject]);
     dnnr__svg_text_fit(s, x0 + 10, y0 + 33, 0, 10.5, PANEL_W - 20,
@@ -165,7 +169,9 @@ static void draw_panel(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, do
     panel_range(ix, subject, faulty, fix, &lo, &hi);
     dnnr_svg_ticks ticks;
     dnnr__svg_nice_ticks(lo, hi, 5, &ticks);
-    dnnr_svg_scale y = {ticks.first, ticks.last, f.bottom, f.top};
+    /* a little room beyond the outer ticks: a reference line there stays off the frame */
+    double pad = 0.04 * (ticks.last - ticks.first);
+    dnnr_svg_scale y = {ticks.first - pad, ticks.last + pad, f.bottom, f.top};
     dnnr__svg_y_axis(s, &y, &ticks, f.left, f.right, 10);
     dnnr__svg_line(s, f.left, f.bottom, f.right, f.bottom, "stroke=\"" DNNR_SVG_AXIS_COLOUR "\"");
     dnnr__svg_line(s, f.left, dnnr__svg_map(&y, faulty), f.right, dnnr__svg_map(&y, faulty),
@@ -229,7 +235,7 @@ int dnnr__fig_boxplots(const dnnr_fig_index *ix, dnnr_svg *s)
     for (size_t t = 0; t < ix->n_techniques && n_items < 12; t++)
         items[n_items++] = (dnnr_svg_legend_item){ix->techniques[t], dnnr__svg_palette(t), DNNR_SVG_SWATCH};
     items[n_items++] = (dnnr_svg_legend_item){"faulty model (mean)", DNNR_SVG_FAULTY_COLOUR, DNNR_SVG_LINE_DASHED};
-    items[n_items++] = (dnnr_svg_legend_item){"developers' fix (mean)", DNNR_SVG_FIX_COLOUR, DNNR_SVG_LINE_DASHED};
+    items[n_items++] = (dnnr_svg_legend_item){"developers' fix (mean)", DNNR_SVG_FIX_COLOUR, DNNR_SVG_LINE_DOTTED};
     items[n_items++] = (dnnr_svg_legend_item){"outlier (beyond 1.5 IQR)", "#333333", DNNR_SVG_POINT_HOLLOW};
     double legend_h = dnnr__svg_legend_height(width - 2 * MARGIN, items, n_items);
     double grid_top = HEADER_TOP + legend_h + 14;
@@ -238,11 +244,13 @@ int dnnr__fig_boxplots(const dnnr_fig_index *ix, dnnr_svg *s)
     const char *title = "Figure 2. The patched metric per repeat, by subject";
     dnnr__svg_begin(s, width, height, title);
     dnnr__svg_text(s, MARGIN, 28, 0, "font-size=\"17\" font-weight=\"bold\" fill=\"#111111\"", title);
-    dnnr__svg_text_fit(s, MARGIN, 47, 0, 12, width - 2 * MARGIN, "font-size=\"12\" fill=\"#444444\"",
-                       "One box per technique and budget over the repeats' final values: "
-                       "box = quartiles, black bar = median, whiskers = 1.5 IQR.");
-    dnnr__svg_text_fit(s, MARGIN, 63, 0, 12, width - 2 * MARGIN, "font-size=\"12\" fill=\"#444444\"",
-                       "Each panel has its own axis; its subtitle says whether higher or lower is better.");
+    static const char *const lines[3] = {
+        "One box per technique and budget over the final values of the repeats.",
+        "Box: quartiles; black bar: median; whiskers: the furthest values within 1.5 IQR.",
+        "Each panel has its own axis; its subtitle says whether higher or lower is better."};
+    for (int i = 0; i < 3; i++)
+        dnnr__svg_text_fit(s, MARGIN, 47 + 16 * i, 0, 12, width - 2 * MARGIN,
+                           "font-size=\"12\" fill=\"#444444\"", lines[i]);
     dnnr__svg_legend(s, MARGIN, HEADER_TOP, width - 2 * MARGIN, items, n_items);
     if (ix->n_subjects == 0)
         dnnr__svg_text(s, width / 2, grid_top + 40, 0,

@@ -17,7 +17,7 @@
 #define LEFT 84.0
 #define RIGHT 130.0 /* room for the reference lines' labels */
 #define PLOT_H 360.0
-#define MIN_WIDTH 700.0
+#define MIN_WIDTH 780.0
 #define POINT_R 3.2
 #define FIX_COLOUR "#555555"
 
@@ -61,8 +61,8 @@ static double summarise(const column *c, size_t n, int use_median, double *scrat
     return sum / (double)k;
 }
 
-/* Column x centres: groups of n_techniques per budget, then the extra column. */
-static double column_x(const dnnr_fig_index *ix, size_t col)
+/* Column x centres from x0: groups of n_techniques per budget, then the extra column. */
+static double column_x(const dnnr_fig_index *ix, size_t col, double x0)
 {
     size_t group = ix->n_techniques ? col / ix->n_techniques : 0;
     size_t within = ix->n_techniques ? col % ix->n_techniques : 0;
@@ -71,15 +71,14 @@ static double column_x(const dnnr_fig_index *ix, size_t col)
         within = 0;
     }
     double group_w = (double)ix->n_techniques * COL_W;
-    return LEFT + GROUP_GAP / 2 + (double)group * (group_w + GROUP_GAP) + ((double)within + 0.5) * COL_W;
+    return x0 + GROUP_GAP / 2 + (double)group * (group_w + GROUP_GAP) + ((double)within + 0.5) * COL_W;
 }
 
-static double plot_width(const dnnr_fig_index *ix, int extra)
+/* The width the columns need; the plot is at least MIN_WIDTH wide, columns centred. */
+static double columns_width(const dnnr_fig_index *ix, int extra)
 {
     double w = (double)ix->n_budgets * ((double)ix->n_techniques * COL_W + GROUP_GAP);
-    if (extra)
-        w += COL_W * 2.5 + GROUP_GAP;
-    return w < MIN_WIDTH - LEFT - RIGHT ? MIN_WIDTH - LEFT - RIGHT : w;
+    return extra ? w + COL_W * 2.5 + GROUP_GAP : w;
 }
 
 static void point_tooltip(dnnr_svg *s, const dnnr_fig_index *ix, const column *c, size_t subject,
@@ -116,8 +115,9 @@ static size_t draw_points(dnnr_svg *s, const dnnr_fig_index *ix, const column *c
         point_tooltip(s, ix, c, i, ch->y_label);
         if (v < y->d0 || v > y->d1) {
             snprintf(attrs, sizeof attrs, "fill=\"%s\"", c->colour);
-            dnnr__svg_triangle(s, cx + dx, dnnr__svg_map(y, v < y->d0 ? y->d0 : y->d1),
-                               4.5, v > y->d1, attrs);
+            /* in the margin beyond the last tick, pointing the way the value lies */
+            double edge = v < y->d0 ? dnnr__svg_map(y, y->d0) - 6 : dnnr__svg_map(y, y->d1) + 6;
+            dnnr__svg_triangle(s, cx + dx, edge, 4.5, v > y->d1, attrs);
             clipped++;
         } else {
             int filled = !ch->show_significance || c->filled[i];
@@ -180,21 +180,32 @@ static void draw_refs(dnnr_svg *s, const chart *ch, const dnnr_svg_scale *y, dou
 static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, column *cols,
                       size_t n_cols, double *scratch)
 {
-    /* the axis: every finite value and the must-show values, within the limits */
+    /* the axis: the must-show values and every finite value within the limits;
+     * the values beyond get a margin below or above the ticks to sit in */
     double lo = ch->must_lo, hi = ch->must_hi;
+    int below = 0, above = 0;
     for (size_t c = 0; c < n_cols; c++) {
         cols[c].summary = summarise(&cols[c], ix->n_subjects, ch->use_median, scratch);
-        for (size_t i = 0; i < ix->n_subjects; i++)
-            if (isfinite(cols[c].values[i])) {
-                lo = fmin(lo, fmax(cols[c].values[i], ch->limit_lo));
-                hi = fmax(hi, fmin(cols[c].values[i], ch->limit_hi));
+        for (size_t i = 0; i < ix->n_subjects; i++) {
+            double v = cols[c].values[i];
+            if (v < ch->limit_lo)
+                below = 1;
+            else if (v > ch->limit_hi)
+                above = 1;
+            else if (isfinite(v)) {
+                lo = fmin(lo, v);
+                hi = fmax(hi, v);
             }
+        }
     }
     dnnr_svg_ticks ticks;
     dnnr__svg_nice_ticks(lo, hi, 7, &ticks);
+    double range = ticks.last - ticks.first;
 
     int extra = ch->extra_label != NULL;
-    double pw = plot_width(ix, extra), width = LEFT + pw + RIGHT;
+    double natural = columns_width(ix, extra);
+    double pw = fmax(natural, MIN_WIDTH - LEFT - RIGHT), width = LEFT + pw + RIGHT;
+    double x0 = LEFT + (pw - natural) / 2;
     dnnr_svg_legend_item items[16];
     size_t n_items = 0;
     for (size_t t = 0; t < ix->n_techniques && n_items < 12; t++)
@@ -215,7 +226,8 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
     dnnr__svg_text_fit(s, 20, 63, 0, 12, width - 40, "font-size=\"12\" fill=\"#444444\"", ch->subtitle[1]);
     dnnr__svg_legend(s, 20, legend_y, width - 40, items, n_items);
 
-    dnnr_svg_scale y = {ticks.first, ticks.last, bottom, top};
+    dnnr_svg_scale y = {ticks.first - range * (below ? 0.08 : 0.03),
+                        ticks.last + range * (above ? 0.08 : 0.03), bottom, top};
     double left = LEFT, right = LEFT + pw;
     dnnr__svg_y_axis(s, &y, &ticks, left, right, 11);
     dnnr__svg_text(s, 24, (top + bottom) / 2, -90,
@@ -225,7 +237,7 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
     size_t clipped = 0;
     double label_y = bottom + 16;
     for (size_t c = 0; c < n_cols; c++) {
-        double cx = column_x(ix, c);
+        double cx = column_x(ix, c, x0);
         dnnr__svg_group(s, "class=\"column\"");
         draw_column(s, ix, &cols[c], cx, &y, label_y);
         clipped += draw_points(s, ix, &cols[c], cx, &y, ch);
@@ -239,12 +251,13 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
     for (size_t b = 0; b <= ix->n_budgets; b++) {
         if (b == ix->n_budgets && !extra)
             break;
-        double x0 = column_x(ix, b * ix->n_techniques) - COL_W / 2;
-        double x1 = b < ix->n_budgets ? column_x(ix, (b + 1) * ix->n_techniques - 1) + COL_W / 2 : x0 + COL_W;
+        double g0 = column_x(ix, b * ix->n_techniques, x0) - COL_W / 2;
+        double g1 = b < ix->n_budgets ? column_x(ix, (b + 1) * ix->n_techniques - 1, x0) + COL_W / 2
+                                      : g0 + COL_W;
         if (b < ix->n_budgets)
             dnnr__fig_budget_label(ix->budgets[b], label, sizeof label);
-        dnnr__svg_line(s, x0 + 2, bottom + 24, x1 - 2, bottom + 24, "stroke=\"#999999\"");
-        dnnr__svg_text(s, (x0 + x1) / 2, bottom + 40, 0,
+        dnnr__svg_line(s, g0 + 2, bottom + 24, g1 - 2, bottom + 24, "stroke=\"#999999\"");
+        dnnr__svg_text(s, (g0 + g1) / 2, bottom + 40, 0,
                        "font-size=\"13\" text-anchor=\"middle\" fill=\"#222222\"",
                        b < ix->n_budgets ? label : ch->extra_label);
     }
@@ -342,9 +355,10 @@ int dnnr__fig_ir(const dnnr_fig_index *ix, dnnr_svg *s)
 {
     chart ch = {
         .title = "Figure 1. Improvement rate (IR) by technique and budget",
-        .subtitle = {"IR = (mean patched \xe2\x88\x92 mean faulty) / (mean fix \xe2\x88\x92 mean faulty): "
-                     "0 = no better than the fault, 1 = as good as the developers' fix.",
-                     "Bars: median over subjects; dots: one subject each."},
+        .subtitle = {"IR = (mean patched \xe2\x88\x92 mean faulty) / (mean fix \xe2\x88\x92 mean faulty), "
+                     "per subject, technique and budget.",
+                     "Bars: median over subjects; dots: one subject each (IR > 1 beats the fix, "
+                     "IR < 0 is worse than the fault)."},
         .y_label = "improvement rate (IR)",
         .x_label = "search budget (multiple k of one training's time)",
         .summary_name = "median",

@@ -9,7 +9,7 @@
 
 #define LEGEND_FONT 12.0
 #define LEGEND_ROW 18.0
-#define LEGEND_SYMBOL 22.0 /* symbol plus the gap before the label */
+#define LEGEND_SYMBOL 24.0 /* symbol plus the gap before the label */
 #define LEGEND_GAP 18.0    /* between entries */
 
 void dnnr__svg_begin(dnnr_svg *s, double width, double height, const char *title)
@@ -144,7 +144,8 @@ static size_t code_points(const char *text)
 
 double dnnr__svg_text_width(const char *text, double font_size)
 {
-    return (double)code_points(text) * 0.6 * font_size;
+    /* DejaVu Sans averages about 0.53 em on these labels, Arial less */
+    return (double)code_points(text) * 0.56 * font_size;
 }
 
 static int finite4(double a, double b, double c, double d)
@@ -271,7 +272,8 @@ void dnnr__svg_text_fit(dnnr_svg *s, double x, double y, double angle, double fo
 {
     if (!finite4(x, y, font_size, max_width) || font_size <= 0)
         return;
-    size_t fits = (size_t)fmax(1, floor(max_width / (0.6 * font_size)));
+    /* a little wider than dnnr__svg_text_width: better cut one letter early than overflow */
+    size_t fits = (size_t)fmax(1, floor(max_width / (0.58 * font_size)));
     text_open(s, x, y, angle, attrs);
     if (code_points(text) <= fits) {
         dnnr__svg_escaped(s, text);
@@ -403,9 +405,12 @@ static double legend_layout(dnnr_svg *s, double x, double y, double max_width,
                 break;
             case DNNR_SVG_LINE_SOLID:
             case DNNR_SVG_LINE_DASHED:
+            case DNNR_SVG_LINE_DOTTED:
                 snprintf(attrs, sizeof attrs, "stroke=\"%s\" stroke-width=\"2\"%s", colour,
-                         items[i].symbol == DNNR_SVG_LINE_DASHED ? " stroke-dasharray=\"5 3\"" : "");
-                dnnr__svg_line(s, cx, mid, cx + 16, mid, attrs);
+                         items[i].symbol == DNNR_SVG_LINE_DASHED   ? " stroke-dasharray=\"6 3\""
+                         : items[i].symbol == DNNR_SVG_LINE_DOTTED ? " stroke-dasharray=\"2 2\""
+                                                                   : "");
+                dnnr__svg_line(s, cx, mid, cx + 18, mid, attrs);
                 break;
             case DNNR_SVG_POINT_FILLED:
             case DNNR_SVG_POINT_HOLLOW:

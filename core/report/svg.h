@@ -44,7 +44,7 @@ void dnnr__svg_tooltip(dnnr_svg *s, const char *text);
 /** <g> with constant attributes (class, transform, ...); close with dnnr__svg_raw(s, "</g>\n"). */
 void dnnr__svg_group(dnnr_svg *s, const char *attrs);
 
-/** Rough width of text in a sans-serif font, for layout (code points x 0.6 em). */
+/** Rough width of text in a sans-serif font, for layout (code points x 0.56 em). */
 double dnnr__svg_text_width(const char *text, double font_size);
 
 /** A colour for series i (colour-blind-safe; never the reference lines' red or green). */
@@ -86,7 +86,8 @@ void dnnr__svg_y_axis(dnnr_svg *s, const dnnr_svg_scale *y, const dnnr_svg_ticks
 typedef enum dnnr_svg_symbol {
     DNNR_SVG_SWATCH,       /* a filled square */
     DNNR_SVG_LINE_SOLID,   /* a solid line */
-    DNNR_SVG_LINE_DASHED,  /* a dashed line */
+    DNNR_SVG_LINE_DASHED,  /* a dashed line (6 3, the faulty model's mean) */
+    DNNR_SVG_LINE_DOTTED,  /* a dotted line (2 2, the fix's mean) */
     DNNR_SVG_POINT_FILLED, /* a filled dot */
     DNNR_SVG_POINT_HOLLOW  /* an open dot */
 } dnnr_svg_symbol;

@@ -19,13 +19,16 @@ static void csv_number(dnnr_buf *b, double v)
         dnnr__buf_put(b, ",", 1);
 }
 
-/* Columns of every cell, in order of first appearance. */
+/* Columns of every cell, in order of first appearance, less those the
+ * summary has anyway (mu and sigma, which the stability metric repeats). */
 static size_t column_union(const rep_cells *cells, const char **names)
 {
     size_t n = 0;
     for (size_t i = 0; i < cells->n; i++)
         for (size_t k = 0; k < cells->items[i].n_columns; k++) {
             const char *name = cells->items[i].column_names[k];
+            if (!strcmp(name, "mu") || !strcmp(name, "sigma"))
+                continue;
             size_t j = 0;
             while (j < n && strcmp(names[j], name))
                 j++;
