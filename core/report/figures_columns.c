@@ -66,11 +66,9 @@ static double column_x(const dnnr_fig_index *ix, size_t col, double x0)
 {
     size_t group = ix->n_techniques ? col / ix->n_techniques : 0;
     size_t within = ix->n_techniques ? col % ix->n_techniques : 0;
-    if (group >= ix->n_budgets) { /* the extra column */
-        group = ix->n_budgets;
-        within = 0;
-    }
     double group_w = (double)ix->n_techniques * COL_W;
+    if (group >= ix->n_budgets) /* the extra column, centred in its 2.5 columns of room */
+        return x0 + GROUP_GAP / 2 + (double)ix->n_budgets * (group_w + GROUP_GAP) + 1.25 * COL_W;
     return x0 + GROUP_GAP / 2 + (double)group * (group_w + GROUP_GAP) + ((double)within + 0.5) * COL_W;
 }
 

@@ -74,6 +74,8 @@ static void slot_free(trial_slot *slot)
 {
     if (!slot)
         return;
+    dnnr__free(slot->weights_in);
+    dnnr__free(slot->weights_out);
     dnnr__outcome_clear(&slot->outcome);
     dnnr__free(slot->config);
     dnnr__free(slot->monitor_state);
@@ -434,6 +436,45 @@ static void activate(orchestrator *o, run_state *run)
     advance(o, run);
 }
 
+/* Weights a trial keeps live in the run folder, one file per trial:
+ * weights/<subject>/<searcher>/b<budget>-r<repeat>-t<trial>.bin. */
+static char *weights_path(const orchestrator *o, const run_state *run, int64_t trial)
+{
+    return dnnr__asprintf("%s/weights/%s/%s/b%g-r%lld-t%lld.bin", o->out_dir, run->key.subject,
+                          run->key.searcher, run->key.budget, (long long)run->key.repeat,
+                          (long long)trial);
+}
+
+/* Paths for a warm start and for keeping weights; a warm start from a trial
+ * that kept none is refused as an invalid trial. */
+static int prepare_weights(const orchestrator *o, trial_slot *slot)
+{
+    run_state *run = slot->run;
+    if (slot->flags & DNNR_TRIAL_KEEP_WEIGHTS) {
+        slot->weights_out = weights_path(o, run, (int64_t)slot->trial);
+        char *dir = slot->weights_out ? dnnr__strdup(slot->weights_out) : NULL;
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash)
+            *slash = '\0';
+        if (!dir || dnnr__mkdirs(dir)) {
+            dnnr__free(dir);
+            return DNNR_EIO;
+        }
+        dnnr__free(dir);
+    }
+    if (slot->warm_start >= 0) {
+        slot->weights_in = weights_path(o, run, slot->warm_start);
+        if (!slot->weights_in || access(slot->weights_in, R_OK) != 0) {
+            dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_INVALID,
+                              "warm start from trial %lld, which kept no weights (ask with "
+                              "DNNR_TRIAL_KEEP_WEIGHTS)",
+                              (long long)slot->warm_start);
+            return DNNR_EINVAL;
+        }
+    }
+    return DNNR_OK;
+}
+
 static int start_queued(orchestrator *o, size_t worker)
 {
     trial_slot *slot = o->queue[0];
@@ -446,6 +487,17 @@ static int start_queued(orchestrator *o, size_t worker)
         .flags = slot->flags, .monitor_state = slot->monitor_state,
         .monitor_state_size = slot->monitor_state_size, .searcher = run->iface};
     slot->started_wall = dnnr__wall_clock();
+    if (!run->rt->analytic && prepare_weights(o, slot) != DNNR_OK) {
+        if (slot->outcome.status == DNNR_TRIAL_OK)
+            dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "cannot prepare the weights folder");
+        slot->done = 1;
+        journal_trial(o, slot, 0);
+        count_outcome(o, run, &slot->outcome);
+        advance(o, run);
+        return DNNR_EIO;
+    }
+    slot->job.warm_start_path = slot->weights_in;
+    slot->job.save_weights_path = slot->weights_out;
     double timeout = o->e->trial_timeout;
     if (run->budget.kind == DNNR_BUDGET_SECONDS) {
         /* The study's runs ended when their time did, trials included. */

@@ -33,6 +33,7 @@ typedef struct trial_slot {
     uint32_t monitor_state_size;
     double started_wall;
     int budget_limited;  /* its timeout is what was left of the run's time budget */
+    char *weights_in, *weights_out; /* warm start from / keep weights at (NULL: none) */
     dnnr_trial_job job;
     int done;            /* outcome holds the result, waiting for its turn to be told */
     dnnr_outcome outcome;

@@ -282,6 +282,41 @@ START_TEST(patch_selection_rule)
 }
 END_TEST
 
+START_TEST(warm_start_continues_from_kept_weights)
+{
+    make_workdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/exp.cfg", workdir);
+    FILE *f = fopen(path, "w");
+    fprintf(f,
+            "name = \"warm\";\nsubjects = [\"%s/configs/subjects/D1.cfg\"];\n"
+            "searchers = ( \"warm\" );\nplugin_paths = [\"%s\", \"%s\"];\nthreads = 1;\n"
+            "budgets = [10];\nbudget_mode = \"evaluations\";\neval_runs = 1;\n",
+            DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR, DNNR_TEST_BUILD_DIR "/test-plugins/good");
+    fclose(f);
+    dnnr_error err = {{0}};
+    ck_assert_msg(run_experiment("out", 0, &err) == DNNR_OK, "%s", err.msg);
+    dnnr_journal_lines l = journal("out");
+    const dnnr_json *t[4] = {NULL};
+    for (size_t i = 0; i < l.n; i++)
+        if (!dnnr__json_get(l.items[i], "kind") && is(l.items[i], "searcher", "warm"))
+            t[(int)dnnr__json_num(l.items[i], "trial")] = l.items[i];
+    ck_assert(t[1] && t[2] && t[3]);
+    ck_assert(is(t[1], "status", "ok") && is(t[2], "status", "ok"));
+    ck_assert_double_eq(dnnr__json_num(t[2], "warm_start"), 1);
+    /* Continuing from trained weights starts where trial 1 ended, far below
+     * the loss of a fresh start. */
+    double fresh = dnnr__json_get(t[1], "train_loss")->child->number;
+    double continued = dnnr__json_get(t[2], "train_loss")->child->number;
+    ck_assert_msg(continued < 0.5 * fresh, "fresh %g, continued %g", fresh, continued);
+    ck_assert(is(t[3], "status", "invalid"));
+    ck_assert_ptr_nonnull(strstr(dnnr__json_str(t[3], "message"), "kept no weights"));
+    snprintf(path, sizeof path, "%s/out/weights/D1/warm/b10-r0-t1.bin", workdir);
+    ck_assert_int_eq(access(path, R_OK), 0);
+    dnnr__journal_lines_free(&l);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("protocol");
@@ -291,6 +326,7 @@ static Suite *suite(void)
     tcase_add_test(tc, d1_pipeline_with_a_cost_budget);
     tcase_add_test(tc, failed_trials_are_reported_and_runs_go_on);
     tcase_add_test(tc, d1_resume_after_sigkill);
+    tcase_add_test(tc, warm_start_continues_from_kept_weights);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,1 +1,1 @@
-add_dependencies(test_protocol dnnr_plugin_random dnnr_plugin_synthetic dnnr_plugin_onednn)
+add_dependencies(test_protocol dnnr_plugin_random dnnr_plugin_synthetic dnnr_plugin_onednn dnnr_fixture_plugins)
