@@ -232,6 +232,9 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
                    "font-size=\"13\" text-anchor=\"middle\" fill=\"#222222\"", ch->y_label);
     draw_refs(s, ch, &y, left, right);
 
+    if (ix->n_subjects == 0)
+        dnnr__svg_text(s, left + pw / 2, (top + bottom) / 2, 0,
+                       "font-size=\"14\" text-anchor=\"middle\" fill=\"#888888\"", "no data (n/a)");
     size_t clipped = 0;
     double label_y = bottom + 16;
     for (size_t c = 0; c < n_cols; c++) {

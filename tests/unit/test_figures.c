@@ -85,7 +85,7 @@ static fixture *realistic(void)
             add_cell(f, m1, techniques[t], budgets[b], 1, "accuracy", 0.85, 0.99, progress, &rng);
             add_cell(f, c1, techniques[t], budgets[b], 1, "accuracy", 0.45, 0.71, progress - 0.3, &rng);
             add_cell(f, u4, techniques[t], budgets[b], 0, "mean angular error (radians)", 0.400,
-                     0.044, progress + 0.4, &rng);
+                     0.044, progress + 0.1, &rng);
             f->cells[f->n - 1].fix_complexity = 1.0 / 19;
             f->cells[f->n - 2].fix_complexity = 1.0 / 27;
         }
