@@ -15,6 +15,7 @@
 
 #include "host/host.h"
 #include "idx_format.h"
+#include "util/alloc.h"
 
 const dnnr_plugin_desc *dnnr_plugin_idx_entry(void);
 
@@ -558,6 +559,41 @@ START_TEST(misspelt_option_is_reported)
 }
 END_TEST
 
+/* Every allocation the plugin makes can fail: each failure must end in
+ * DNNR_ENOMEM with nothing leaked (LeakSanitizer checks in the ASan build). */
+START_TEST(out_of_memory_loop)
+{
+    make_tmpdir();
+    write_set(1);
+    char options[256];
+    snprintf(options, sizeof options, "dir = \"%s\";", tmpdir);
+    const dnnr_loader_iface *iface = idx_iface();
+    for (int n = 0;; n++) {
+        ck_assert_int_lt(n, 200);
+        dnnr_error err;
+        dnnr_host *host = dnnr__host_create_simple("idx", 7, options, &err);
+        ck_assert_ptr_nonnull(host);
+        dnnr_loader_init init = {sizeof init, host, NULL, NULL};
+        dnnr_loader *l = NULL;
+        dnnr_dataset d;
+        dnnr__alloc_fault(n, 1);
+        int status = iface->create(&init, &l);
+        if (status == DNNR_OK)
+            status = iface->load(l, &d);
+        int faults = dnnr__alloc_fault(-1, 0);
+        iface->destroy(l);
+        dnnr__host_destroy(host);
+        if (faults == 0) {
+            ck_assert_int_eq(status, DNNR_OK);
+            break;
+        }
+        ck_assert_msg(status == DNNR_OK || status == DNNR_ENOMEM, "fault %d: status %s", n,
+                      dnnr_status_name(status));
+    }
+    remove_tmpdir();
+}
+END_TEST
+
 /* ---- the header parser on raw bytes ---- */
 
 START_TEST(parse_header_bytes)
@@ -650,6 +686,7 @@ static Suite *idx_suite(void)
     tcase_add_test(options, bad_options_fail_create);
     tcase_add_test(options, misspelt_option_is_reported);
     tcase_add_test(options, parse_header_bytes);
+    tcase_add_test(options, out_of_memory_loop);
     tcase_set_timeout(options, 10);
     suite_add_tcase(s, options);
 

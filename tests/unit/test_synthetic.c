@@ -9,6 +9,7 @@
 
 #include "host/host.h"
 #include "synthetic.h"
+#include "util/alloc.h"
 
 const dnnr_plugin_desc *dnnr_plugin_synthetic_entry(void);
 
@@ -204,6 +205,41 @@ START_TEST(random_binary_bad_options)
 }
 END_TEST
 
+/* Every allocation can fail: each failure ends in DNNR_ENOMEM, nothing leaks. */
+START_TEST(out_of_memory_loop)
+{
+    static const char *const options[] = {
+        "generator = \"d1\";",
+        "generator = \"random_binary\"; n_train = 10; n_test = 4; features = 6;",
+    };
+    const dnnr_loader_iface *iface = dnnr_plugin_synthetic_entry()->iface;
+    for (size_t o = 0; o < sizeof options / sizeof options[0]; o++) {
+        for (int n = 0;; n++) {
+            ck_assert_int_lt(n, 100);
+            dnnr_error err;
+            dnnr_host *host = dnnr__host_create_simple("synthetic", 3, options[o], &err);
+            ck_assert_ptr_nonnull(host);
+            dnnr_loader_init init = {sizeof init, host, NULL, NULL};
+            dnnr_loader *l = NULL;
+            dnnr_dataset d;
+            dnnr__alloc_fault(n, 1);
+            int status = iface->create(&init, &l);
+            if (status == DNNR_OK)
+                status = iface->load(l, &d);
+            int faults = dnnr__alloc_fault(-1, 0);
+            iface->destroy(l);
+            dnnr__host_destroy(host);
+            if (faults == 0) {
+                ck_assert_int_eq(status, DNNR_OK);
+                break;
+            }
+            ck_assert_msg(status == DNNR_OK || status == DNNR_ENOMEM, "%s fault %d: %s", options[o],
+                          n, dnnr_status_name(status));
+        }
+    }
+}
+END_TEST
+
 START_TEST(generator_table)
 {
     ck_assert_ptr_nonnull(synthetic_find("d1"));
@@ -229,6 +265,7 @@ static Suite *synthetic_suite(void)
     tcase_add_test(tc, random_binary_shape_and_values);
     tcase_add_test(tc, random_binary_is_a_function_of_the_seed);
     tcase_add_test(tc, random_binary_bad_options);
+    tcase_add_test(tc, out_of_memory_loop);
     tcase_set_timeout(tc, 10);
     suite_add_tcase(s, tc);
     return s;

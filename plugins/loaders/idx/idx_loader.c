@@ -198,7 +198,7 @@ static int check_counts(dnnr_loader *l, int images_part, const idx_array *images
 static int load_half(dnnr_loader *l, int half, idx_header *image_header, uint64_t *count)
 {
     int images_part = half == 0 ? PART_TRAIN_IMAGES : PART_TEST_IMAGES;
-    idx_array images, labels;
+    idx_array images = {0}, labels = {0}; /* released on every path below */
     int status = read_part(l, images_part, &images);
     if (status != DNNR_OK)
         return status;
