@@ -182,8 +182,8 @@ int dnnr__figures_write(const char *dir, const dnnr_fig_cell *cells, size_t n, d
     }
     rc = dnnr__mkdirs(plots);
     if (rc)
-        dnnr__error_set(err, rc, rc == DNNR_ENOMEM ? "out of memory creating %s" : "cannot create %s",
-                        plots);
+        dnnr__error_set(
+            err, rc, rc == DNNR_ENOMEM ? "out of memory creating %s" : "cannot create %s", plots);
     if (!rc)
         rc = write_figure(plots, "ir.svg", dnnr__fig_ir, &ix, err);
     if (!rc)

@@ -57,7 +57,8 @@ static box_stats box_of(const double *sorted, size_t n)
     return b;
 }
 
-static void box_tooltip(dnnr_svg *s, const char *technique, double budget, const box_stats *b)
+static void box_tooltip(dnnr_svg *s, const char *technique, double budget, const box_stats *b,
+                        size_t n_values)
 {
     char label[32];
     dnnr__fig_budget_label(budget, label, sizeof label);
@@ -65,8 +66,8 @@ static void box_tooltip(dnnr_svg *s, const char *technique, double budget, const
     dnnr__svg_escaped(s, technique);
     dnnr__svg_raw(s, " ");
     dnnr__svg_escaped(s, label);
-    char n[32];
-    snprintf(n, sizeof n, ": %zu repeats, median ", b->n);
+    char n[64];
+    snprintf(n, sizeof n, ": %zu of %zu repeats, median ", b->n, n_values);
     dnnr__svg_raw(s, n);
     dnnr__svg_num(s, b->median, 4);
     dnnr__svg_raw(s, ", quartiles ");
@@ -94,11 +95,12 @@ static void draw_box(dnnr_svg *s, const double *sorted, size_t n, double cx, dou
         top -= 0.75;
         bottom += 0.75;
     }
-    snprintf(attrs, sizeof attrs, "fill=\"%s\" fill-opacity=\"0.35\" stroke=\"%s\" stroke-width=\"1.2\"",
-             colour, colour);
+    snprintf(attrs, sizeof attrs,
+             "fill=\"%s\" fill-opacity=\"0.35\" stroke=\"%s\" stroke-width=\"1.2\"", colour,
+             colour);
     dnnr__svg_rect(s, cx - w / 2, top, w, bottom - top, attrs);
-    dnnr__svg_line(s, cx - w / 2, dnnr__svg_map(y, b.median), cx + w / 2, dnnr__svg_map(y, b.median),
-                   "stroke=\"#111111\" stroke-width=\"2\"");
+    dnnr__svg_line(s, cx - w / 2, dnnr__svg_map(y, b.median), cx + w / 2,
+                   dnnr__svg_map(y, b.median), "stroke=\"#111111\" stroke-width=\"2\"");
     snprintf(attrs, sizeof attrs, "fill=\"#ffffff\" stroke=\"%s\" stroke-width=\"1\"", colour);
     for (size_t i = 0; i < n; i++)
         if (sorted[i] < b.lo_whisker || sorted[i] > b.hi_whisker)
@@ -142,10 +144,11 @@ static void panel_titles(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, 
                           : isfinite(fix)                   ? "; faulty mean n/a"
                           : isfinite(faulty)                ? "; fix mean n/a"
                                                             : "; faulty and fix means n/a";
-    snprintf(line, sizeof line, "%s%s", first && first->maximise ? "higher is better" : "lower is better",
-             missing);
+    snprintf(line, sizeof line, "%s%s",
+             first && first->maximise ? "higher is better" : "lower is better", missing);
     dnnr__svg_text_fit(s, x0 + 10, y0 + 18, 0, 12.5, PANEL_W - 20,
-                       "font-size=\"12.5\" font-weight=\"bold\" fill=\"#111111\"", ix->subjects[subject]);
+                       "font-size=\"12.5\" font-weight=\"bold\" fill=\"#111111\"",
+                       ix->subjects[subject]);
     dnnr__svg_text_fit(s, x0 + 10, y0 + 33, 0, 10.5, PANEL_W - 20,
                        "font-size=\"10.5\" fill=\"#555555\"", line);
     /* the metric's name along the y axis, cut to the axis' length */
@@ -153,8 +156,8 @@ static void panel_titles(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, 
                        "font-size=\"10\" text-anchor=\"middle\" fill=\"#222222\"", metric);
 }
 
-static void draw_panel(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, double x0,
-                       double y0, double *scratch)
+static void draw_panel(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, double x0, double y0,
+                       double *scratch)
 {
     double faulty = dnnr__fig_subject_value(ix, subject, offsetof(dnnr_fig_cell, faulty_mean));
     double fix = dnnr__fig_subject_value(ix, subject, offsetof(dnnr_fig_cell, fix_mean));
@@ -175,9 +178,11 @@ static void draw_panel(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, do
     dnnr__svg_y_axis(s, &y, &ticks, f.left, f.right, 10);
     dnnr__svg_line(s, f.left, f.bottom, f.right, f.bottom, "stroke=\"" DNNR_SVG_AXIS_COLOUR "\"");
     dnnr__svg_line(s, f.left, dnnr__svg_map(&y, faulty), f.right, dnnr__svg_map(&y, faulty),
-                   "stroke=\"" DNNR_SVG_FAULTY_COLOUR "\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"");
+                   "stroke=\"" DNNR_SVG_FAULTY_COLOUR
+                   "\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"");
     dnnr__svg_line(s, f.left, dnnr__svg_map(&y, fix), f.right, dnnr__svg_map(&y, fix),
-                   "stroke=\"" DNNR_SVG_FIX_COLOUR "\" stroke-width=\"1.5\" stroke-dasharray=\"2 2\"");
+                   "stroke=\"" DNNR_SVG_FIX_COLOUR
+                   "\" stroke-width=\"1.5\" stroke-dasharray=\"2 2\"");
 
     /* slots: n_techniques per budget, with most of a slot between groups */
     double slots = (double)(ix->n_budgets * ix->n_techniques) + 0.8 * (double)ix->n_budgets;
@@ -189,22 +194,25 @@ static void draw_panel(dnnr_svg *s, const dnnr_fig_index *ix, size_t subject, do
         for (size_t t = 0; t < ix->n_techniques; t++) {
             double cx = gx + slot * ((double)t + 0.5);
             const dnnr_fig_cell *c = dnnr__fig_at(ix, subject, t, b);
-            size_t k = c && c->values ? dnnr__fig_finite_sorted(c->values, c->n_values, scratch) : 0;
+            size_t k =
+                c && c->values ? dnnr__fig_finite_sorted(c->values, c->n_values, scratch) : 0;
             if (k == 0) {
-                dnnr__svg_text(s, cx + 3, (f.top + f.bottom) / 2, -90,
-                               "font-size=\"9\" font-style=\"italic\" text-anchor=\"middle\" fill=\"#888888\"",
-                               "n/a");
+                dnnr__svg_text(
+                    s, cx + 3, (f.top + f.bottom) / 2, -90,
+                    "font-size=\"9\" font-style=\"italic\" text-anchor=\"middle\" fill=\"#888888\"",
+                    "n/a");
                 continue;
             }
             dnnr__svg_group(s, "class=\"box\"");
             box_stats bs = box_of(scratch, k);
-            box_tooltip(s, ix->techniques[t], ix->budgets[b], &bs);
+            box_tooltip(s, ix->techniques[t], ix->budgets[b], &bs, c->n_values);
             draw_box(s, scratch, k, cx, box_w, &y, dnnr__svg_palette(t));
             dnnr__svg_raw(s, "</g>\n");
         }
         dnnr__fig_budget_label(ix->budgets[b], label, sizeof label);
         double group_w = slot * (double)ix->n_techniques;
-        dnnr__svg_line(s, gx + 2, f.bottom + 5, gx + group_w - 2, f.bottom + 5, "stroke=\"#999999\"");
+        dnnr__svg_line(s, gx + 2, f.bottom + 5, gx + group_w - 2, f.bottom + 5,
+                       "stroke=\"#999999\"");
         dnnr__svg_text(s, gx + group_w / 2, f.bottom + 19, 0,
                        "font-size=\"11\" text-anchor=\"middle\" fill=\"#222222\"", label);
     }
@@ -233,17 +241,22 @@ int dnnr__fig_boxplots(const dnnr_fig_index *ix, dnnr_svg *s)
     dnnr_svg_legend_item items[16];
     size_t n_items = 0;
     for (size_t t = 0; t < ix->n_techniques && n_items < 12; t++)
-        items[n_items++] = (dnnr_svg_legend_item){ix->techniques[t], dnnr__svg_palette(t), DNNR_SVG_SWATCH};
-    items[n_items++] = (dnnr_svg_legend_item){"faulty model (mean)", DNNR_SVG_FAULTY_COLOUR, DNNR_SVG_LINE_DASHED};
-    items[n_items++] = (dnnr_svg_legend_item){"developers' fix (mean)", DNNR_SVG_FIX_COLOUR, DNNR_SVG_LINE_DOTTED};
-    items[n_items++] = (dnnr_svg_legend_item){"outlier (beyond 1.5 IQR)", "#333333", DNNR_SVG_POINT_HOLLOW};
+        items[n_items++] =
+            (dnnr_svg_legend_item){ix->techniques[t], dnnr__svg_palette(t), DNNR_SVG_SWATCH};
+    items[n_items++] =
+        (dnnr_svg_legend_item){"faulty model (mean)", DNNR_SVG_FAULTY_COLOUR, DNNR_SVG_LINE_DASHED};
+    items[n_items++] =
+        (dnnr_svg_legend_item){"developers' fix (mean)", DNNR_SVG_FIX_COLOUR, DNNR_SVG_LINE_DOTTED};
+    items[n_items++] =
+        (dnnr_svg_legend_item){"outlier (beyond 1.5 IQR)", "#333333", DNNR_SVG_POINT_HOLLOW};
     double legend_h = dnnr__svg_legend_height(width - 2 * MARGIN, items, n_items);
     double grid_top = HEADER_TOP + legend_h + 14;
     double height = grid_top + (double)(rows ? rows : 1) * (PANEL_H + PANEL_GAP) + MARGIN;
 
     const char *title = "Figure 2. The patched metric per repeat, by subject";
     dnnr__svg_begin(s, width, height, title);
-    dnnr__svg_text(s, MARGIN, 28, 0, "font-size=\"17\" font-weight=\"bold\" fill=\"#111111\"", title);
+    dnnr__svg_text(s, MARGIN, 28, 0, "font-size=\"17\" font-weight=\"bold\" fill=\"#111111\"",
+                   title);
     static const char *const lines[3] = {
         "One box per technique and budget over the final values of the repeats.",
         "Box: quartiles; black bar: median; whiskers: the furthest values within 1.5 IQR.",

@@ -69,7 +69,8 @@ static double column_x(const dnnr_fig_index *ix, size_t col, double x0)
     double group_w = (double)ix->n_techniques * COL_W;
     if (group >= ix->n_budgets) /* the extra column, centred in its 2.5 columns of room */
         return x0 + GROUP_GAP / 2 + (double)ix->n_budgets * (group_w + GROUP_GAP) + 1.25 * COL_W;
-    return x0 + GROUP_GAP / 2 + (double)group * (group_w + GROUP_GAP) + ((double)within + 0.5) * COL_W;
+    return x0 + GROUP_GAP / 2 + (double)group * (group_w + GROUP_GAP) +
+           ((double)within + 0.5) * COL_W;
 }
 
 /* The width the columns need; the plot is at least MIN_WIDTH wide, columns centred. */
@@ -119,7 +120,8 @@ static size_t draw_points(dnnr_svg *s, const dnnr_fig_index *ix, const column *c
             clipped++;
         } else {
             int filled = !ch->show_significance || c->filled[i];
-            snprintf(attrs, sizeof attrs, "fill=\"%s\" fill-opacity=\"0.85\" stroke=\"%s\" stroke-width=\"1.2\"",
+            snprintf(attrs, sizeof attrs,
+                     "fill=\"%s\" fill-opacity=\"0.85\" stroke=\"%s\" stroke-width=\"1.2\"",
                      filled ? c->colour : "#ffffff", c->colour);
             dnnr__svg_circle(s, cx + dx, dnnr__svg_map(y, v), POINT_R, attrs);
         }
@@ -133,9 +135,10 @@ static void draw_column(dnnr_svg *s, const dnnr_fig_index *ix, const column *c, 
 {
     char attrs[160];
     if (!isfinite(c->summary)) {
-        dnnr__svg_text(s, cx, dnnr__svg_map(y, y->d0 < 0 && y->d1 > 0 ? 0 : y->d0) - 4, 0,
-                       "font-size=\"10\" font-style=\"italic\" text-anchor=\"middle\" fill=\"#888888\"",
-                       "n/a");
+        dnnr__svg_text(
+            s, cx, dnnr__svg_map(y, y->d0 < 0 && y->d1 > 0 ? 0 : y->d0) - 4, 0,
+            "font-size=\"10\" font-style=\"italic\" text-anchor=\"middle\" fill=\"#888888\"",
+            "n/a");
         dnnr__svg_text(s, cx, label_y, 0,
                        "font-size=\"10\" text-anchor=\"middle\" fill=\"#888888\"", "n/a");
         return;
@@ -143,8 +146,9 @@ static void draw_column(dnnr_svg *s, const dnnr_fig_index *ix, const column *c, 
     double base = y->d0 < 0 && y->d1 > 0 ? 0 : y->d0;
     double top = fmin(fmax(c->summary, y->d0), y->d1);
     double y0 = dnnr__svg_map(y, base), y1 = dnnr__svg_map(y, top);
-    snprintf(attrs, sizeof attrs, "fill=\"%s\" fill-opacity=\"0.22\" stroke=\"%s\" stroke-opacity=\"0.6\"",
-             c->colour, c->colour);
+    snprintf(attrs, sizeof attrs,
+             "fill=\"%s\" fill-opacity=\"0.22\" stroke=\"%s\" stroke-opacity=\"0.6\"", c->colour,
+             c->colour);
     dnnr__svg_rect(s, cx - COL_W * 0.4, fmin(y0, y1), COL_W * 0.8, fabs(y1 - y0), attrs);
     snprintf(attrs, sizeof attrs, "stroke=\"%s\" stroke-width=\"3\"", c->colour);
     dnnr__svg_line(s, cx - COL_W * 0.42, y1, cx + COL_W * 0.42, y1, attrs);
@@ -207,21 +211,27 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
     dnnr_svg_legend_item items[16];
     size_t n_items = 0;
     for (size_t t = 0; t < ix->n_techniques && n_items < 12; t++)
-        items[n_items++] = (dnnr_svg_legend_item){ix->techniques[t], dnnr__svg_palette(t), DNNR_SVG_SWATCH};
+        items[n_items++] =
+            (dnnr_svg_legend_item){ix->techniques[t], dnnr__svg_palette(t), DNNR_SVG_SWATCH};
     if (extra)
         items[n_items++] = (dnnr_svg_legend_item){ch->extra_label, FIX_COLOUR, DNNR_SVG_SWATCH};
     if (ch->show_significance) {
-        items[n_items++] = (dnnr_svg_legend_item){"significant (p < 0.05, IR > 0)", "#333333", DNNR_SVG_POINT_FILLED};
-        items[n_items++] = (dnnr_svg_legend_item){"not significant", "#333333", DNNR_SVG_POINT_HOLLOW};
+        items[n_items++] = (dnnr_svg_legend_item){"significant (p < 0.05, IR > 0)", "#333333",
+                                                  DNNR_SVG_POINT_FILLED};
+        items[n_items++] =
+            (dnnr_svg_legend_item){"not significant", "#333333", DNNR_SVG_POINT_HOLLOW};
     }
     double legend_y = 74, legend_h = dnnr__svg_legend_height(width - 40, items, n_items);
     double top = legend_y + legend_h + 16, bottom = top + PLOT_H;
     double height = bottom + 96;
 
     dnnr__svg_begin(s, width, height, ch->title);
-    dnnr__svg_text(s, 20, 28, 0, "font-size=\"17\" font-weight=\"bold\" fill=\"#111111\"", ch->title);
-    dnnr__svg_text_fit(s, 20, 47, 0, 12, width - 40, "font-size=\"12\" fill=\"#444444\"", ch->subtitle[0]);
-    dnnr__svg_text_fit(s, 20, 63, 0, 12, width - 40, "font-size=\"12\" fill=\"#444444\"", ch->subtitle[1]);
+    dnnr__svg_text(s, 20, 28, 0, "font-size=\"17\" font-weight=\"bold\" fill=\"#111111\"",
+                   ch->title);
+    dnnr__svg_text_fit(s, 20, 47, 0, 12, width - 40, "font-size=\"12\" fill=\"#444444\"",
+                       ch->subtitle[0]);
+    dnnr__svg_text_fit(s, 20, 63, 0, 12, width - 40, "font-size=\"12\" fill=\"#444444\"",
+                       ch->subtitle[1]);
     dnnr__svg_legend(s, 20, legend_y, width - 40, items, n_items);
 
     dnnr_svg_scale y = {ticks.first - range * (below ? 0.08 : 0.03),
@@ -268,7 +278,8 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
     if (clipped) {
         char note[160];
         snprintf(note, sizeof note,
-                 "%zu value%s beyond the axis drawn as triangles at its edge (exact values in the tooltips)",
+                 "%zu value%s beyond the axis drawn as triangles at its edge (exact values in the "
+                 "tooltips)",
                  clipped, clipped == 1 ? "" : "s");
         dnnr__svg_text(s, 20, height - 10, 0, "font-size=\"11\" fill=\"#666666\"", note);
     }
@@ -340,7 +351,8 @@ static int draw_with(const dnnr_fig_index *ix, dnnr_svg *s, chart *ch, cell_valu
         fix->colour = FIX_COLOUR;
         fix->name = "developers' fix";
         for (size_t i = 0; i < ix->n_subjects; i++)
-            fix->values[i] = dnnr__fig_subject_value(ix, i, offsetof(dnnr_fig_cell, fix_complexity));
+            fix->values[i] =
+                dnnr__fig_subject_value(ix, i, offsetof(dnnr_fig_cell, fix_complexity));
         double mean = summarise(fix, ix->n_subjects, 0, scratch);
         ch->refs[ch->n_refs++] = (ref_line){mean, FIX_COLOUR, 1, "dev. fixes (mean)"};
     }
@@ -356,17 +368,20 @@ int dnnr__fig_ir(const dnnr_fig_index *ix, dnnr_svg *s)
 {
     chart ch = {
         .title = "Figure 1. Improvement rate (IR) by technique and budget",
-        .subtitle = {"IR = (mean patched \xe2\x88\x92 mean faulty) / (mean fix \xe2\x88\x92 mean faulty), "
-                     "per subject, technique and budget.",
-                     "Bars: median over subjects; dots: one subject each (IR > 1 beats the fix, "
-                     "IR < 0 is worse than the fault)."},
+        .subtitle =
+            {"IR = (mean patched \xe2\x88\x92 mean faulty) / (mean fix \xe2\x88\x92 mean faulty), "
+             "per subject, technique and budget.",
+             "Bars: median over subjects; dots: one subject each (IR > 1 beats the fix, "
+             "IR < 0 is worse than the fault)."},
         .y_label = "improvement rate (IR)",
         .x_label = "search budget (multiple k of one training's time)",
         .summary_name = "median",
         .use_median = 1,
         .show_significance = 1,
-        .must_lo = 0, .must_hi = 1,
-        .limit_lo = -2, .limit_hi = 3,
+        .must_lo = 0,
+        .must_hi = 1,
+        .limit_lo = -2,
+        .limit_hi = 3,
         .refs = {{0, DNNR_SVG_AXIS_COLOUR, 0, "IR = 0: the fault"},
                  {1, DNNR_SVG_FIX_COLOUR, 1, "IR = 1: the fix"}},
         .n_refs = 2,
@@ -378,13 +393,17 @@ int dnnr__fig_complexity(const dnnr_fig_index *ix, dnnr_svg *s)
 {
     chart ch = {
         .title = "Figure 3. Patch complexity by technique and budget",
-        .subtitle = {"Complexity = fraction of the hyperparameters a patch changes (0 = none, 1 = all).",
-                     "Bars: mean over subjects; dots: one subject each (mean over its repeats with a patch)."},
+        .subtitle =
+            {"Complexity = fraction of the hyperparameters a patch changes (0 = none, 1 = all).",
+             "Bars: mean over subjects; dots: one subject each (mean over its repeats with a "
+             "patch)."},
         .y_label = "patch complexity",
         .x_label = "search budget (multiple k of one training's time)",
         .summary_name = "mean",
-        .must_lo = 0, .must_hi = 1,
-        .limit_lo = 0, .limit_hi = 1,
+        .must_lo = 0,
+        .must_hi = 1,
+        .limit_lo = 0,
+        .limit_hi = 1,
         .extra_label = "developers' fixes",
     };
     return draw_with(ix, s, &ch, cell_complexity, 1);

@@ -24,7 +24,8 @@ const dnnr_fig_cell *dnnr__fig_at(const dnnr_fig_index *ix, size_t subject, size
                                   size_t budget);
 /** The subject's first cell (its metric, direction and reference means), or NULL. */
 const dnnr_fig_cell *dnnr__fig_subject_cell(const dnnr_fig_index *ix, size_t subject);
-/** The first finite value of a field over the subject's cells (offset into dnnr_fig_cell), or NaN. */
+/** The first finite value of a field over the subject's cells (offset into dnnr_fig_cell), or NaN.
+ */
 double dnnr__fig_subject_value(const dnnr_fig_index *ix, size_t subject, size_t field_offset);
 
 /** "x10" style label of a budget (the multiplier k), written into out. */

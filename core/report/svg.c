@@ -331,7 +331,11 @@ void dnnr__svg_nice_ticks(double lo, double hi, int target, dnnr_svg_ticks *t)
     double raw = (hi - lo) / (double)(target - 1);
     double magnitude = pow(10, floor(log10(raw)));
     double fraction = raw / magnitude;
-    double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10;
+    double nice = fraction <= 1     ? 1
+                  : fraction <= 2   ? 2
+                  : fraction <= 2.5 ? 2.5
+                  : fraction <= 5   ? 5
+                                    : 10;
     t->step = nice * magnitude;
     t->first = floor(lo / t->step + 1e-9) * t->step;
     t->last = ceil(hi / t->step - 1e-9) * t->step;

@@ -63,7 +63,8 @@ typedef struct dnnr_svg_ticks {
     int decimals;
 } dnnr_svg_ticks;
 
-/** About `target` ticks covering [lo, hi] (swapped or equal bounds are widened; non-finite gives 0..1). */
+/** About `target` ticks covering [lo, hi] (swapped or equal bounds are widened; non-finite gives
+ * 0..1). */
 void dnnr__svg_nice_ticks(double lo, double hi, int target, dnnr_svg_ticks *t);
 /** The i-th tick value (computed, not accumulated, so no drift). */
 double dnnr__svg_tick(const dnnr_svg_ticks *t, int i);

@@ -58,9 +58,15 @@ static void add_cell(fixture *f, const char *subject, const char *technique, dou
         sum += v[r];
     }
     double mean = sum / REPEATS;
-    *c = (dnnr_fig_cell){.subject = subject, .searcher = technique, .budget = budget,
-                         .maximise = maximise, .metric = metric, .values = v,
-                         .n_values = REPEATS, .faulty_mean = faulty, .fix_mean = fix,
+    *c = (dnnr_fig_cell){.subject = subject,
+                         .searcher = technique,
+                         .budget = budget,
+                         .maximise = maximise,
+                         .metric = metric,
+                         .values = v,
+                         .n_values = REPEATS,
+                         .faulty_mean = faulty,
+                         .fix_mean = fix,
                          .ir = (mean - faulty) / (fix - faulty),
                          .complexity = 0.15 + 0.3 * (noise(rng) + 0.5),
                          .fix_complexity = 1.0 / 21};
@@ -83,7 +89,8 @@ static fixture *realistic(void)
         for (size_t b = 0; b < 3; b++) {
             double progress = 0.2 + 0.15 * (double)t + 0.1 * (double)b;
             add_cell(f, m1, techniques[t], budgets[b], 1, "accuracy", 0.85, 0.99, progress, &rng);
-            add_cell(f, c1, techniques[t], budgets[b], 1, "accuracy", 0.45, 0.71, progress - 0.3, &rng);
+            add_cell(f, c1, techniques[t], budgets[b], 1, "accuracy", 0.45, 0.71, progress - 0.3,
+                     &rng);
             add_cell(f, u4, techniques[t], budgets[b], 0, "mean angular error (radians)", 0.400,
                      0.044, progress + 0.1, &rng);
             f->cells[f->n - 1].fix_complexity = 1.0 / 19;
@@ -124,8 +131,8 @@ static fixture *thirty_subjects(void)
         for (size_t t = 0; t < 5; t++)
             for (size_t b = 0; b < 3; b++)
                 add_cell(f, f->names[s], techniques[t], budgets[b], !loss,
-                         loss ? "loss" : "accuracy", loss ? 2.0 : 0.3 + 0.01 * s,
-                         loss ? 0.5 : 0.8, 0.1 * (double)t + 0.2 * (double)b, &rng);
+                         loss ? "loss" : "accuracy", loss ? 2.0 : 0.3 + 0.01 * s, loss ? 0.5 : 0.8,
+                         0.1 * (double)t + 0.2 * (double)b, &rng);
     }
     return f;
 }
@@ -219,8 +226,8 @@ static void XMLCALL on_start(void *data, const char *el, const char **attrs)
     if (c->depth == 1) {
         const char *ns = attr(attrs, "xmlns"), *box = attr(attrs, "viewBox");
         const char *w = attr(attrs, "width"), *h = attr(attrs, "height");
-        c->root_ok = !strcmp(el, "svg") && ns && !strcmp(ns, "http://www.w3.org/2000/svg") &&
-                     box && w && h && attr(attrs, "version");
+        c->root_ok = !strcmp(el, "svg") && ns && !strcmp(ns, "http://www.w3.org/2000/svg") && box &&
+                     w && h && attr(attrs, "version");
         c->width = w ? atof(w) : 0;
         c->height = h ? atof(h) : 0;
     }
@@ -367,10 +374,18 @@ START_TEST(one_cell_all_nan)
     double values[REPEATS];
     for (int r = 0; r < REPEATS; r++)
         values[r] = NAN;
-    dnnr_fig_cell cell = {.subject = "D3 stand-in", .searcher = "random", .budget = 20,
-                          .maximise = 1, .metric = "accuracy", .values = values,
-                          .n_values = REPEATS, .faulty_mean = NAN, .fix_mean = NAN, .ir = NAN,
-                          .complexity = NAN, .fix_complexity = NAN};
+    dnnr_fig_cell cell = {.subject = "D3 stand-in",
+                          .searcher = "random",
+                          .budget = 20,
+                          .maximise = 1,
+                          .metric = "accuracy",
+                          .values = values,
+                          .n_values = REPEATS,
+                          .faulty_mean = NAN,
+                          .fix_mean = NAN,
+                          .ir = NAN,
+                          .complexity = NAN,
+                          .fix_complexity = NAN};
     write_ok(OUT "/all_nan", &cell, 1);
 #ifndef DNNR_NO_EXPAT
     for (int i = 0; i < 3; i++) {
