@@ -190,11 +190,13 @@ static int draw_chart(dnnr_svg *s, const dnnr_fig_index *ix, const chart *ch, co
         cols[c].summary = summarise(&cols[c], ix->n_subjects, ch->use_median, scratch);
         for (size_t i = 0; i < ix->n_subjects; i++) {
             double v = cols[c].values[i];
+            if (!isfinite(v))
+                continue;
             if (v < ch->limit_lo)
                 below = 1;
             else if (v > ch->limit_hi)
                 above = 1;
-            else if (isfinite(v)) {
+            else {
                 lo = fmin(lo, v);
                 hi = fmax(hi, v);
             }

@@ -419,6 +419,39 @@ START_TEST(no_cells)
 }
 END_TEST
 
+/* Names from configuration files: markup, quotes, a control character and a
+ * byte that is not UTF-8 must still give well-formed XML; no metric name and
+ * no values array are drawn as "metric" and "n/a". */
+START_TEST(hostile_names_still_parse)
+{
+    double values[3] = {0.5, 0.6, 0.7};
+    dnnr_fig_cell cells[2] = {
+        {.subject = "bad \xff\x01 name <&>", .searcher = "t'\"", .budget = 2.5, .maximise = 0,
+         .values = values, .n_values = 3, .faulty_mean = 0.8, .fix_mean = 0.4, .ir = 0.5,
+         .complexity = 0.25, .fix_complexity = 0.1, .significant = 1},
+        {.subject = "second", .searcher = "t'\"", .budget = 2.5, .values = NULL, .n_values = 4,
+         .faulty_mean = NAN, .fix_mean = 1, .ir = INFINITY, .complexity = NAN,
+         .fix_complexity = NAN}};
+    write_ok(OUT "/hostile", cells, 2);
+#ifndef DNNR_NO_EXPAT
+    for (int i = 0; i < 3; i++) {
+        xml_check c;
+        parse_figure(OUT "/hostile", figure_names[i], &c);
+        ck_assert(legend_has(&c, "t'\""));
+        if (i == 1) {
+            ck_assert_int_eq(c.n_panels, 2);
+            ck_assert_str_eq(c.panel_titles[0], "bad ?? name <&>");
+        }
+    }
+#endif
+    size_t len;
+    char *box = read_all(OUT "/hostile", "boxplots.svg", &len);
+    ck_assert_ptr_nonnull(strstr(box, ">metric</text>"));
+    ck_assert_ptr_nonnull(strstr(box, "\xc3\x97" "2.5")); /* the budget's label */
+    dnnr__free(box);
+}
+END_TEST
+
 START_TEST(thirty_subjects_in_a_grid)
 {
     fixture *f = thirty_subjects();
@@ -557,6 +590,7 @@ static Suite *figures_suite(void)
     tcase_add_test(tc, same_cells_same_bytes);
     tcase_add_test(tc, one_cell_all_nan);
     tcase_add_test(tc, no_cells);
+    tcase_add_test(tc, hostile_names_still_parse);
     tcase_add_test(tc, thirty_subjects_in_a_grid);
     tcase_add_test(tc, bad_input_is_refused);
     tcase_add_test(tc, out_of_memory_fails_cleanly);
