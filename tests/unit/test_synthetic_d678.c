@@ -1,4 +1,4 @@
-/* The synthetic loader's D6, D7 and D8 generators (and the D3 stand-in)
+/* The synthetic loader's D6, D7 and D8 generators (and the D2, D3 stand-ins)
  * against SUBJECTS.md: numpy RandomState(42) draws (its check values),
  * the formulas, and train_test_split(0.2, 42) sizes and row order. */
 #include <check.h>
@@ -208,6 +208,31 @@ START_TEST(d3_stand_in_is_standardised_and_separable)
 }
 END_TEST
 
+START_TEST(d2_stand_in_has_higgs_shape)
+{
+    run r;
+    load(&r, "d2");
+    /* train_test_split(test_size=0.3, 42) of the first 10,000 rows. */
+    ck_assert_uint_eq(r.d.n_train, 7000);
+    ck_assert_uint_eq(r.d.n_test, 3000);
+    ck_assert_uint_eq(r.d.shape[0], 31);
+    ck_assert_int_eq(r.d.target_kind, DNNR_TARGET_CLASS_INDEX);
+    long sentinels = 0, signal = 0;
+    for (uint64_t i = 0; i < r.d.n_train; i++) {
+        signal += r.d.y_train[i] == 0.0f;
+        for (uint32_t c = 0; c < 31; c++)
+            sentinels += r.d.x_train[i * 31 + c] == -999.0f;
+    }
+    /* About 70 % of rows x 7 jet columns, about 34 % signal. */
+    ck_assert_int_gt(sentinels, 7000 * 7 * 60 / 100);
+    ck_assert_int_lt(sentinels, 7000 * 7 * 80 / 100);
+    ck_assert_int_gt(signal, 7000 * 30 / 100);
+    ck_assert_int_lt(signal, 7000 * 38 / 100);
+    ck_assert(strncmp(r.d.provenance, "substitute:", 11) == 0);
+    finish(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("synthetic_d678");
@@ -217,6 +242,7 @@ static Suite *suite(void)
     tcase_add_test(t, d7_is_the_line);
     tcase_add_test(t, d8_draws_match_numpy);
     tcase_add_test(t, d3_stand_in_is_standardised_and_separable);
+    tcase_add_test(t, d2_stand_in_has_higgs_shape);
     suite_add_tcase(s, t);
     return s;
 }

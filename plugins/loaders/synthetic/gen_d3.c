@@ -49,7 +49,8 @@ static int generate_d3(const dnnr_host *host, const void *params, synthetic_data
         y[2 * i] = 1.0f - label[i];
         y[2 * i + 1] = label[i];
     }
-    int status = gen_table_split(host, "D3's stand-in rows", x, y, D3_ROWS, 1, 2, out);
+    int status = gen_table_split(host, "D3's stand-in rows", GEN_TABLE_TEST_SIZE, x, y,
+                                 D3_ROWS, 1, 2, out);
     if (status != DNNR_OK)
         return status;
     dnnr_dataset *d = &out->dataset;

@@ -48,7 +48,8 @@ static int generate_d6(const dnnr_host *host, const void *params, synthetic_data
         y[2 * i] = label[i] == 0.0f ? 1.0f : 0.0f;
         y[2 * i + 1] = label[i] == 0.0f ? 0.0f : 1.0f;
     }
-    int status = gen_table_split(host, "D6's 200 rows", x, y, D6_ROWS, 2, 2, out);
+    int status = gen_table_split(host, "D6's 200 rows", GEN_TABLE_TEST_SIZE, x, y, D6_ROWS, 2,
+                                 2, out);
     if (status != DNNR_OK)
         return status;
     dnnr_dataset *d = &out->dataset;

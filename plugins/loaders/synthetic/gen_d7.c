@@ -24,7 +24,8 @@ static int generate_d7(const dnnr_host *host, const void *params, synthetic_data
     (void)params;
     float x[D7_ROWS], y[D7_ROWS];
     gen_d7_table(x, y);
-    int status = gen_table_split(host, "D7's 100 rows", x, y, D7_ROWS, 1, 1, out);
+    int status = gen_table_split(host, "D7's 100 rows", GEN_TABLE_TEST_SIZE, x, y, D7_ROWS, 1,
+                                 1, out);
     if (status != DNNR_OK)
         return status;
     dnnr_dataset *d = &out->dataset;

@@ -46,7 +46,8 @@ static int generate_d8(const dnnr_host *host, const void *params, synthetic_data
         host->set_error(host->ctx, "out of memory for D8's table");
     else {
         gen_d8_table(x, y);
-        status = gen_table_split(host, "D8's 10,000 rows", x, y, D8_ROWS, D8_BITS, D8_BITS, out);
+        status = gen_table_split(host, "D8's 10,000 rows", GEN_TABLE_TEST_SIZE, x, y,
+                                 D8_ROWS, D8_BITS, D8_BITS, out);
     }
     host->free(host->ctx, x);
     host->free(host->ctx, y);

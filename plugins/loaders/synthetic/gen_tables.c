@@ -11,11 +11,12 @@ static void copy_rows(float *dst, const float *src, uint64_t width, const uint64
         memcpy(dst + i * width, src + rows[i] * width, (size_t)width * sizeof *dst);
 }
 
-int gen_table_split(const dnnr_host *host, const char *what, const float *x, const float *y,
-                    uint64_t n, uint64_t features, uint32_t y_dim, synthetic_data *out)
+int gen_table_split(const dnnr_host *host, const char *what, double test_size, const float *x,
+                    const float *y, uint64_t n, uint64_t features, uint32_t y_dim,
+                    synthetic_data *out)
 {
     row_split parts;
-    int status = row_split_make(host, what, n, GEN_TABLE_TEST_SIZE, GEN_TABLE_SEED, &parts);
+    int status = row_split_make(host, what, n, test_size, GEN_TABLE_SEED, &parts);
     if (status != DNNR_OK)
         return status;
     status = synthetic_data_alloc(host, out, parts.n_train, parts.n_test, features, y_dim);

@@ -5,6 +5,7 @@
 #include "synthetic.h"
 
 extern const synthetic_generator synthetic_gen_d1;
+extern const synthetic_generator synthetic_gen_d2;
 extern const synthetic_generator synthetic_gen_d3;
 extern const synthetic_generator synthetic_gen_d6;
 extern const synthetic_generator synthetic_gen_d7;
@@ -13,6 +14,7 @@ extern const synthetic_generator synthetic_gen_random_binary;
 
 static const synthetic_generator *const generators[] = {
     &synthetic_gen_d1,
+    &synthetic_gen_d2,
     &synthetic_gen_d3,
     &synthetic_gen_d6,
     &synthetic_gen_d7,
