@@ -313,6 +313,11 @@ static const char *const kinds[3] = {"a", "b", "c"};
 
 /* The protocol on a mixed space: valid configurations, no repeats, failed
  * trials accepted, several in flight, options read. */
+static const char *const protocol_options[2] = {
+    "generations = 20; fit_restarts = 3; failed = \"worst\";",
+    "generations = 20; fit_restarts = 2; failed = \"drop\"; categorical_operators = \"choice\";",
+};
+
 START_TEST(protocol_mixed_space_with_failures)
 {
     dnnr_space *sp = dnnr__space_create();
@@ -321,7 +326,7 @@ START_TEST(protocol_mixed_space_with_failures)
     ck_assert_int_eq(dnnr__space_add_int(sp, "n", 1, 20, 0, 3), DNNR_OK);
     ck_assert_int_eq(dnnr__space_add_int(sp, "batch", 1, 256, 1, 32), DNNR_OK);
     ck_assert_int_eq(dnnr__space_add_categorical(sp, "kind", kinds, 3, 0), DNNR_OK);
-    dnnr_host *h = make_host("generations = 20; fit_restarts = 3; failed = \"worst\";");
+    dnnr_host *h = make_host(protocol_options[_i]);
     const dnnr_searcher_iface *si = dnnr_plugin_hebo_entry()->iface;
     dnnr_value start[5] = {{.f = 0}, {.f = 1e-2}, {.i = 3}, {.i = 32}, {.i = 0}};
     dnnr_searcher_init init = {.struct_size = sizeof init, .host = h, .space = sp,
@@ -406,7 +411,7 @@ static Suite *hebo_suite(void)
     suite_add_tcase(s, ga);
     TCase *proto = tcase_create("protocol");
     tcase_set_timeout(proto, 60);
-    tcase_add_test(proto, protocol_mixed_space_with_failures);
+    tcase_add_loop_test(proto, protocol_mixed_space_with_failures, 0, 2);
     tcase_add_test(proto, bad_option_is_refused);
     suite_add_tcase(s, proto);
     return s;

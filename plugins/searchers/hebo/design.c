@@ -17,7 +17,7 @@ int hebo_design_init(hebo_design *ds, const dnnr_host *host, const dnnr_space *s
     size_t nd = d ? d : 1, ng = gp_dims ? gp_dims : 1;
     ds->kind = host->alloc(host->ctx, nd, sizeof *ds->kind);
     ds->lb = host->alloc(host->ctx, 2 * nd, sizeof *ds->lb);
-    ds->discrete = host->alloc(host->ctx, nd, 1);
+    ds->discrete = host->alloc(host->ctx, 2 * nd, 1);
     ds->gp_col = host->alloc(host->ctx, nd, sizeof *ds->gp_col);
     ds->gp_lo = host->alloc(host->ctx, 2 * ng, sizeof *ds->gp_lo);
     if (!ds->kind || !ds->lb || !ds->discrete || !ds->gp_col || !ds->gp_lo) {
@@ -25,6 +25,7 @@ int hebo_design_init(hebo_design *ds, const dnnr_host *host, const dnnr_space *s
         return DNNR_ENOMEM;
     }
     ds->ub = ds->lb + nd;
+    ds->is_categorical = ds->discrete + nd;
     ds->gp_hi = ds->gp_lo + ng;
     size_t col = 0;
     for (size_t i = 0; i < d; i++) {
@@ -35,6 +36,7 @@ int hebo_design_init(hebo_design *ds, const dnnr_host *host, const dnnr_space *s
             ds->lb[i] = 0.0;
             ds->ub[i] = p->n_choices ? (double)(p->n_choices - 1) : 0.0;
             ds->discrete[i] = 1;
+            ds->is_categorical[i] = 1;
             size_t k = p->n_choices ? p->n_choices : 1;
             for (size_t c = 0; c < k; c++, col++) {
                 ds->gp_lo[col] = 0.0 - HEBO_WARP_EPS;

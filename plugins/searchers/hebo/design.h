@@ -22,6 +22,7 @@ typedef struct hebo_design {
     hebo_col_kind *kind;
     double *lb, *ub;          /**< opt-space bounds */
     unsigned char *discrete;  /**< opt-space column is integer-valued */
+    unsigned char *is_categorical; /**< the column is a categorical's index */
     size_t *gp_col;           /**< first GP column of each parameter */
     double *gp_lo, *gp_hi;    /**< warping range of each GP column, padding included */
     const dnnr_space *space;

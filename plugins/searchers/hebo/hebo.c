@@ -41,6 +41,8 @@ static int read_options(const dnnr_host *h, hebo_options *o, size_t d, uint32_t 
     rc |= read_int(h, "batch_size", &o->batch_size);
     rc |= h->option_string(h->ctx, "failed", failed, &failed);
     rc |= h->option_bool(h->ctx, "noisy_acquisition", 1, &o->noisy_acq);
+    const char *cat_ops = "ordinal";
+    rc |= h->option_string(h->ctx, "categorical_operators", cat_ops, &cat_ops);
     rc |= read_float(h, "kappa_upsilon", &o->kappa_upsilon);
     rc |= read_float(h, "kappa_delta", &o->kappa_delta);
     rc |= read_float(h, "mace_eps", &o->mace_eps);
@@ -66,6 +68,14 @@ static int read_options(const dnnr_host *h, hebo_options *o, size_t d, uint32_t 
     rc |= read_float(h, "pm_eta", &o->ga.pm_eta);
     if (rc)
         return DNNR_EINVAL;
+    if (strcmp(cat_ops, "ordinal") == 0 || strcmp(cat_ops, "choice") == 0) {
+        o->choice_operators = cat_ops[0] == 'c';
+    } else {
+        h->set_error(h->ctx,
+                     "option categorical_operators: expected \"ordinal\" or \"choice\", got \"%s\"",
+                     cat_ops);
+        return DNNR_EINVAL;
+    }
     if (strcmp(failed, "worst") == 0)
         o->drop_failed = 0;
     else if (strcmp(failed, "drop") == 0)

@@ -19,6 +19,7 @@ typedef struct hebo_options {
     int64_t batch_size;   /**< HEBO's q (kappa schedule); default max_in_flight */
     int drop_failed;      /**< 1: HEBO's "drop"; 0 (default): failed = worst observed */
     int noisy_acq;        /**< MACE noise injection (default on) */
+    int choice_operators; /**< categoricals as unordered choices in the GA (default off) */
     double kappa_upsilon; /**< 0.5 */
     double kappa_delta;   /**< 0.01 */
     double mace_eps;      /**< 1e-4 */

@@ -230,7 +230,7 @@ static void sbx(ga *g, double *c1, double *c2, int int_group)
     double eta = g->cfg->sbx_eta;
     for (size_t v = 0; v < pb->n_var; v++) {
         int is_int = pb->is_int && pb->is_int[v];
-        if (is_int != int_group)
+        if (is_int != int_group || (pb->is_choice && pb->is_choice[v]))
             continue;
         int cross = unif(g) <= g->cfg->sbx_var_prob;
         if (!cross || fabs(c1[v] - c2[v]) <= 1e-14)
@@ -253,6 +253,18 @@ static void sbx(ga *g, double *c1, double *c2, int int_group)
     }
 }
 
+/* Uniform crossover of the choice variables: swap each with probability 0.5. */
+static void choice_crossover(ga *g, double *c1, double *c2)
+{
+    const hebo_nsga2_problem *pb = g->pb;
+    for (size_t v = 0; v < pb->n_var; v++)
+        if (pb->is_choice[v] && unif(g) < 0.5) {
+            double t = c1[v];
+            c1[v] = c2[v];
+            c2[v] = t;
+        }
+}
+
 static void mutate(ga *g, double *c)
 {
     const hebo_nsga2_problem *pb = g->pb;
@@ -263,6 +275,10 @@ static void mutate(ga *g, double *c)
         double xl = g->lo_w[v], xu = g->hi_w[v];
         if (!(xu > xl))
             continue;
+        if (pb->is_choice && pb->is_choice[v]) { /* a new choice, any of them */
+            c[v] = pb->lb[v] + (double)dnnr_rng_below(g->rng, (uint64_t)(pb->ub[v] - pb->lb[v]) + 1);
+            continue;
+        }
         double x = c[v];
         double d1 = (x - xl) / (xu - xl), d2 = (xu - x) / (xu - xl);
         double r = unif(g), dq;
@@ -321,6 +337,8 @@ static size_t make_offspring(ga *g, size_t wanted, size_t *perm)
             for (int group = 0; group < 2; group++)
                 if (unif(g) < g->cfg->sbx_prob)
                     sbx(g, c1, c2, group);
+            if (pb->is_choice && unif(g) < g->cfg->sbx_prob)
+                choice_crossover(g, c1, c2);
             for (int k = 0; k < 2; k++) {
                 double *c = k ? c2 : c1;
                 mutate(g, c);

@@ -31,6 +31,12 @@ typedef struct hebo_nsga2_problem {
     size_t n_var, n_obj;
     const double *lb, *ub;
     const unsigned char *is_int; /**< per variable; NULL = all real */
+    /**
+     * Per variable, may be NULL: nonzero marks an unordered choice, crossed by
+     * uniform crossover and mutated by a random choice (pymoo >= 0.6's
+     * mixed-variable mating) instead of SBX and PM on its index.
+     */
+    const unsigned char *is_choice;
     hebo_nsga2_eval eval;
     void *ctx;
 } hebo_nsga2_problem;

@@ -208,6 +208,7 @@ static int suggest_model(dnnr_searcher *s, size_t q)
                              .lb = s->design.lb,
                              .ub = s->design.ub,
                              .is_int = s->design.discrete,
+                             .is_choice = s->opt.choice_operators ? s->design.is_categorical : NULL,
                              .eval = mace_eval,
                              .ctx = &a};
     dnnr_rng ga_rng;
