@@ -522,6 +522,58 @@ START_TEST(image_sizes_differ)
 }
 END_TEST
 
+/* Mutated files (bytes flipped, mostly in the header, and cut at random
+ * lengths) load or fail with an error, never crash or read out of bounds
+ * (the ASan build checks the reads). A deterministic stand-in for the fuzz
+ * target. */
+START_TEST(mutated_files_never_crash)
+{
+    make_tmpdir();
+    write_set(0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.raw", tmpdir);
+    uint8_t good[4096];
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t len = fread(good, 1, sizeof good, f);
+    fclose(f);
+    char options[1024];
+    snprintf(options, sizeof options, "dir = \"%s\"; %s", tmpdir, raw_names);
+    uint32_t state = 12345u;
+    int failures = 0;
+    for (int i = 0; i < 300; i++) {
+        uint8_t bytes[4096];
+        memcpy(bytes, good, len);
+        size_t n = len;
+        for (int flips = 0; flips < 3; flips++) {
+            state = state * 1664525u + 1013904223u;
+            size_t at = (state >> 8) % (i % 2 ? 16 : n); /* odd rounds: the header only */
+            state = state * 1664525u + 1013904223u;
+            bytes[at] = (uint8_t)(state >> 24);
+        }
+        if (i % 3 == 0) {
+            state = state * 1664525u + 1013904223u;
+            n = (state >> 8) % (len + 1);
+        }
+        f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
+        fclose(f);
+        run r;
+        run_loader(&r, options, NULL, NULL);
+        ck_assert_int_eq(r.create_status, DNNR_OK);
+        ck_assert_int_le(r.load_status, DNNR_OK);
+        if (r.load_status < 0) {
+            failures++;
+            ck_assert_ptr_nonnull(strstr(error_of(&r), "train-images-idx3-ubyte.raw"));
+        }
+        finish(&r);
+    }
+    ck_assert_int_gt(failures, 100); /* most mutations break the file */
+    remove_tmpdir();
+}
+END_TEST
+
 /* ---- options ---- */
 
 START_TEST(bad_options_fail_create)
@@ -679,7 +731,8 @@ static Suite *idx_suite(void)
     tcase_add_test(bad, label_count_differs_from_image_count);
     tcase_add_test(bad, label_out_of_range);
     tcase_add_test(bad, image_sizes_differ);
-    tcase_set_timeout(bad, 10);
+    tcase_add_test(bad, mutated_files_never_crash);
+    tcase_set_timeout(bad, 30);
     suite_add_tcase(s, bad);
 
     TCase *options = tcase_create("options and parser");
