@@ -13,7 +13,7 @@ OPTS=${5:-}
 SEEDS=${SEEDS:-10}
 EVALS=${EVALS:-100}
 mkdir -p "$OUT/parts"
-for f in branin hartmann6 rosenbrock ackley mixed; do
+for f in ${FUNCTIONS:-branin hartmann6 rosenbrock ackley mixed}; do
     s=0
     while [ "$s" -lt "$SEEDS" ]; do
         printf '%s\n' "$f $s"
