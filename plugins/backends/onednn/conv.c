@@ -7,6 +7,8 @@
  * so the copy costs little next to the convolution. Backward passes are
  * planned with a forward training descriptor as their hint, as oneDNN
  * requires. */
+#include <omp.h>
+
 #include "onednn.h"
 
 static int md_nhwc(dnnr_backend *b, dnnl_memory_desc_t *md, const int64_t *nhwc)
@@ -79,7 +81,7 @@ static int bind_weights(dnnr_backend *b, dnnr_plan *p, const dnnl_memory_desc_t 
     return rc;
 }
 
-int onednn_conv_plan(dnnr_backend *b, dnnr_plan *p)
+static int conv_plan(dnnr_backend *b, dnnr_plan *p)
 {
     const dnnr_op_desc *d = &p->d;
     const int64_t *x = d->dims[0], *w = d->dims[1], *y = d->dims[2];
@@ -167,4 +169,18 @@ int onednn_conv_plan(dnnr_backend *b, dnnr_plan *p)
         return rc;
     }
     return onednn_make_prim(b, p, bwd_pd);
+}
+
+int onednn_conv_plan(dnnr_backend *b, dnnr_plan *p)
+{
+    /* small convolutions get single-threaded primitives (see dense.c) */
+    const int64_t *w = p->d.dims[1], *y = p->d.dims[2];
+    double flops = 2.0 * (double)(y[0] * y[1] * y[2] * y[3]) * (double)(w[0] * w[1] * w[2]);
+    int serial = flops < ONEDNN_SERIAL_FLOPS;
+    if (serial)
+        omp_set_num_threads(1);
+    int rc = conv_plan(b, p);
+    if (serial)
+        omp_set_num_threads(b->threads);
+    return rc;
 }

@@ -5,6 +5,8 @@
  *   backward data dx[N,I] = dy[N,O] w^T      (w^T: [O,I] with strides {1, O})
  *   backward wts  dw[I,O] = x^T dy           (x^T: [I,N] with strides {1, I})
  *                 db[O]   = column sums of dy (C, fixed summation order) */
+#include <omp.h>
+
 #include "onednn.h"
 
 static int md2(dnnr_backend *b, dnnl_memory_desc_t *md, int64_t d0, int64_t d1, int64_t s0,
@@ -85,11 +87,20 @@ int onednn_dense_plan(dnnr_backend *b, dnnr_plan *p)
     rc = onednn_check(b, dnnl_matmul_desc_init(&md, &src, &wei, bias_md, &dst), "matmul_desc");
     if (rc)
         return rc;
+    /* A small product (D1's 32x128x50) is done faster by one thread than by
+     * a team that must wake up and meet: oneDNN sizes its parallel work when
+     * the primitive is made, so make it with one thread. */
+    int serial = 2.0 * (double)n * (double)in * (double)out < ONEDNN_SERIAL_FLOPS;
+    if (serial)
+        omp_set_num_threads(1);
     dnnl_primitive_desc_t pd;
     rc = onednn_check(b, dnnl_primitive_desc_create(&pd, &md, NULL, b->engine, NULL),
                       "matmul primitive_desc");
-    if (rc)
-        return rc;
-    p->run = dense_run;
-    return onednn_make_prim(b, p, pd);
+    if (rc == DNNR_OK) {
+        p->run = dense_run;
+        rc = onednn_make_prim(b, p, pd);
+    }
+    if (serial)
+        omp_set_num_threads(b->threads);
+    return rc;
 }

@@ -27,6 +27,8 @@ struct dnnr_buffer {
 /* Below this many elements a loop runs on the calling thread: waking an
  * OpenMP team costs more than the work (D1's 50-unit layers). */
 #define ONEDNN_PAR_MIN 32768
+/* Matrix products below this many FLOPs get single-threaded primitives. */
+#define ONEDNN_SERIAL_FLOPS 4e6
 
 typedef int (*onednn_run_fn)(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
                              const dnnr_run_args *args);
