@@ -57,6 +57,9 @@ uint32_t dnnr__net_n_params(const dnnr__net *net);
 dnnr__param *dnnr__net_param(dnnr__net *net, uint32_t i);
 uint32_t dnnr__net_n_weighted_layers(const dnnr__net *net);
 
+/** Make the plans for batch size @p n now (so training never plans mid-loop). */
+int dnnr__net_prepare(dnnr__net *net, int64_t n, dnnr_error *err);
+
 /**
  * Forward n rows of @p x (n x input size, host). Training mode applies
  * dropout (from @p dropout_key) and batch statistics (updating moving ones).

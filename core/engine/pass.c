@@ -173,6 +173,12 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
     return DNNR_OK;
 }
 
+int dnnr__net_prepare(dnnr__net *net, int64_t n, dnnr_error *err)
+{
+    planset *ps;
+    return n > 0 ? dnnr__net_plans(net, n, &ps, err) : DNNR_OK;
+}
+
 static dnnr_buffer *bias_of(dnnr__net *net, dnnr__node *nd, int grad)
 {
     if (net->spec->layers[nd->layer].use_bias) {

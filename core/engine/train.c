@@ -360,6 +360,20 @@ static int train(session *s, dnnr_error *err)
     out->flops_per_sample = dnnr__net_flops(s->net);
     if (check_labels(s))
         return DNNR_OK;
+    /* every batch size the trial will see, planned before the clock starts */
+    int64_t sizes[3 + DNNR_ENGINE_MAX_EVALS] = {
+        (int64_t)(s->n_train % (uint64_t)s->batch),
+        (int64_t)(s->n_val % (uint64_t)s->max_batch),
+        s->n_train < (uint64_t)s->batch ? (int64_t)s->n_train : s->batch};
+    for (uint32_t i = 0; i < job->n_evals; i++)
+        sizes[3 + i] = (int64_t)(job->evals[i].n % (uint64_t)s->max_batch);
+    for (uint32_t i = 0; i < 3 + job->n_evals; i++)
+        if ((rc = dnnr__net_prepare(s->net, sizes[i], err))) {
+            if (rc != DNNR_EUNSUPPORTED)
+                return rc;
+            set_status(s, DNNR_TRIAL_INVALID, err->msg);
+            return DNNR_OK;
+        }
     if (job->warm_start_path && (rc = dnnr__weights_load(s->net, job->warm_start_path, err)))
         return rc;
     size_t B = (size_t)s->max_batch;
