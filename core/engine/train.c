@@ -43,7 +43,7 @@ static double now_seconds(void)
 static void set_status(session *s, dnnr_trial_status st, const char *msg)
 {
     s->out->status = st;
-    snprintf(s->out->message, sizeof s->out->message, "%s", msg);
+    snprintf(s->out->message, sizeof s->out->message, "%.500s", msg);
 }
 
 static void gather(session *s, const float *x, const float *y, const uint64_t *rows, int64_t n)
