@@ -10,7 +10,8 @@ packages=(
   libgsl-dev         # HEBO's linear algebra and optimiser
   zlib1g-dev         # gzipped IDX data sets
   libexpat1-dev      # test_figures parses the SVG figures back
-  dataset-fashion-mnist  # offline stand-in for MNIST
+  dataset-fashion-mnist  # offline stand-in for MNIST and (made CIFAR-shaped) CIFAR-10
+  fortunes           # offline stand-in for the Reuters newswires (textcat loader)
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
