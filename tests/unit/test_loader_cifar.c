@@ -225,6 +225,16 @@ START_TEST(decode_stops_at_bad_label)
 }
 END_TEST
 
+START_TEST(out_of_memory_at_every_allocation)
+{
+    make_tmpdir();
+    write_set();
+    loader_oom_loop(dnnr_plugin_cifar_entry,
+                    opts("train_files = \"b1.bin,b2.bin\"; drop_validation = 0.2;"), NULL);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *cifar_suite(void)
 {
     Suite *s = suite_create("loader_cifar");
@@ -235,6 +245,7 @@ static Suite *cifar_suite(void)
     tcase_add_test(tc, substitute_when_cifar_is_absent);
     tcase_add_test(tc, broken_batches_name_the_file);
     tcase_add_test(tc, decode_stops_at_bad_label);
+    tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -253,6 +253,18 @@ START_TEST(bad_options_and_paths)
 }
 END_TEST
 
+START_TEST(out_of_memory_at_every_allocation)
+{
+    make_tmpdir();
+    write_table("t.csv", 0);
+    loader_oom_loop(dnnr_plugin_csv_entry,
+                    opts("t.csv", "label = \"Label\"; exclude = \"EventId\"; one_hot = true; "
+                                  "standardise = true;"),
+                    NULL);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("loader_csv");
@@ -264,6 +276,7 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, tokenizer_quotes_and_positions);
     tcase_add_test(tc, broken_tables_name_file_line_column);
     tcase_add_test(tc, bad_options_and_paths);
+    tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;
 }

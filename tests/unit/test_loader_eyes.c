@@ -155,6 +155,12 @@ START_TEST(bad_options)
 }
 END_TEST
 
+START_TEST(out_of_memory_at_every_allocation)
+{
+    loader_oom_loop(dnnr_plugin_eyes_entry, "n = 10; head_pose = \"append\";", NULL);
+}
+END_TEST
+
 static Suite *eyes_suite(void)
 {
     Suite *s = suite_create("loader_eyes");
@@ -165,6 +171,7 @@ static Suite *eyes_suite(void)
     tcase_add_test(tc, pupil_follows_the_gaze);
     tcase_add_test(tc, head_pose_appended_and_tail_dropped);
     tcase_add_test(tc, bad_options);
+    tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -17,6 +17,7 @@
 #include <dnnrepair/dnnrepair.h>
 
 #include "host/host.h"
+#include "util/alloc.h"
 
 static char tmpdir[128];
 
@@ -139,6 +140,44 @@ static inline void loader_expect_error(const dnnr_plugin_desc *(*entry)(void),
         ck_assert_msg(strstr(msg, word) != NULL, "error \"%s\" should contain \"%s\"", msg, word);
     va_end(ap);
     loader_run_finish(&r);
+}
+
+/* SQLite-style OOM loop: fail the Nth allocation and every later one, for
+ * N = 0, 1, ... until create and load succeed untouched. Each failing pass
+ * must return DNNR_ENOMEM with a message (LeakSanitizer checks that nothing
+ * leaks, the ASan build that nothing is touched after a failure). */
+static inline void loader_oom_loop(const dnnr_plugin_desc *(*entry)(void), const char *options,
+                                   const char *data_dir)
+{
+    const dnnr_plugin_desc *d = entry();
+    for (int n = 0; n < 100000; n++) {
+        dnnr_error err;
+        dnnr_host *host = dnnr__host_create_simple(d->name, 7, options, &err);
+        ck_assert_msg(host != NULL, "host: %s", err.msg);
+        const dnnr_loader_iface *iface = d->iface;
+        dnnr_loader_init init = {sizeof init, host, NULL, data_dir};
+        dnnr_loader *loader = NULL;
+        dnnr_dataset data;
+        dnnr__alloc_fault(n, 1);
+        int status = iface->create(&init, &loader);
+        if (status == DNNR_OK)
+            status = iface->load(loader, &data);
+        int faults = dnnr__alloc_fault(-1, 0);
+        const char *msg = dnnr__host_last_error(host);
+        if (faults == 0)
+            ck_assert_msg(status == DNNR_OK, "pass %d without a fault: %s", n, msg);
+        else
+            ck_assert_msg(status == DNNR_ENOMEM && *msg, "pass %d: status %d, \"%s\"", n, status,
+                          msg);
+        iface->destroy(loader);
+        dnnr__host_destroy(host);
+        if (faults == 0) {
+            if (getenv("LOADER_TEST_VERBOSE"))
+                fprintf(stderr, "%s: succeeded after %d failing passes\n", d->name, n);
+            return;
+        }
+    }
+    ck_abort_msg("create and load never succeeded");
 }
 
 #endif

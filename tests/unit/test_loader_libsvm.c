@@ -149,6 +149,15 @@ START_TEST(broken_files_name_line_and_column)
 }
 END_TEST
 
+START_TEST(out_of_memory_at_every_allocation)
+{
+    make_tmpdir();
+    write_rows("a.svm", 10);
+    loader_oom_loop(dnnr_plugin_libsvm_entry, opts("a.svm", ""), NULL);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *libsvm_suite(void)
 {
     Suite *s = suite_create("loader_libsvm");
@@ -158,6 +167,7 @@ static Suite *libsvm_suite(void)
     tcase_add_test(tc, train_and_test_files_binary_labels);
     tcase_add_test(tc, line_parser_cases);
     tcase_add_test(tc, broken_files_name_line_and_column);
+    tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -299,6 +299,16 @@ START_TEST(bad_options)
 }
 END_TEST
 
+START_TEST(out_of_memory_at_every_allocation)
+{
+    make_tmpdir();
+    write_eyes(1);
+    loader_oom_loop(dnnr_plugin_npy_entry,
+                    opts("x = \"img.npy\"; x_extra = \"head.npy\"; y = \"gaze.npy\";"), NULL);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *npy_suite(void)
 {
     Suite *s = suite_create("loader_npy");
@@ -310,6 +320,7 @@ static Suite *npy_suite(void)
     tcase_add_test(tc, header_parser_cases);
     tcase_add_test(tc, broken_files_are_named);
     tcase_add_test(tc, bad_options);
+    tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -195,6 +195,16 @@ START_TEST(broken_corpora_are_named)
 }
 END_TEST
 
+START_TEST(out_of_memory_at_every_allocation)
+{
+    make_tmpdir();
+    write_fortunes();
+    loader_oom_loop(dnnr_plugin_textcat_entry, opts("num_words = 5; drop_validation = 0.2;"),
+                    NULL);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *textcat_suite(void)
 {
     Suite *s = suite_create("loader_textcat");
@@ -205,6 +215,7 @@ static Suite *textcat_suite(void)
     tcase_add_test(tc, category_files_split_at_separator_lines);
     tcase_add_test(tc, category_folders_and_validation_drop);
     tcase_add_test(tc, broken_corpora_are_named);
+    tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;
 }
