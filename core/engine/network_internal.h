@@ -35,7 +35,7 @@ typedef struct dnnr__node {
 typedef struct planset {
     int64_t n; /* 0 = unused */
     uint64_t last_used;
-    dnnr_plan **fwd, **fwd_infer, **bwd_data, **bwd_weights; /* one per node */
+    dnnr_plan **fwd, **fwd_infer, **bwd_data, **bwd_weights, **bwd_infer; /* one per node */
 } planset;
 
 struct dnnr__net {

@@ -119,6 +119,7 @@ static void free_set(dnnr__net *net, planset *s)
         dnnr__device_plan_free(net->dev, s->fwd_infer[i]);
         dnnr__device_plan_free(net->dev, s->bwd_data[i]);
         dnnr__device_plan_free(net->dev, s->bwd_weights[i]);
+        dnnr__device_plan_free(net->dev, s->bwd_infer[i]);
     }
     dnnr__free(s->fwd);
     memset(s, 0, sizeof *s);
@@ -144,13 +145,14 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
             victim = &net->sets[i];
     }
     free_set(net, victim);
-    dnnr_plan **all = dnnr__alloc(4 * (size_t)net->n_nodes, sizeof *all);
+    dnnr_plan **all = dnnr__alloc(5 * (size_t)net->n_nodes, sizeof *all);
     if (!all)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     victim->fwd = all;
     victim->fwd_infer = all + net->n_nodes;
     victim->bwd_data = all + 2 * net->n_nodes;
     victim->bwd_weights = all + 3 * net->n_nodes;
+    victim->bwd_infer = all + 4 * net->n_nodes;
     int rc = DNNR_OK;
     for (uint32_t i = 0; rc == DNNR_OK && i < net->n_nodes; i++) {
         dnnr_op_desc f, bd, bw, inf;
@@ -162,6 +164,10 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
             rc = dnnr__device_plan(net->dev, &bw, &victim->bwd_weights[i], err);
         if (rc == DNNR_OK && (int)inf.op >= 0)
             rc = dnnr__device_plan(net->dev, &inf, &victim->fwd_infer[i], err);
+        if (rc == DNNR_OK && net->nodes[i].kind == NODE_BNORM) { /* the probe's backward */
+            bd.algorithm = 0;
+            rc = dnnr__device_plan(net->dev, &bd, &victim->bwd_infer[i], err);
+        }
     }
     if (rc != DNNR_OK) {
         free_set(net, victim);
@@ -348,9 +354,12 @@ int dnnr__net_backward(dnnr__net *net, int64_t n, const float *grad, int logits,
             }
             break;
         case NODE_BNORM: {
+            /* inference mode (the probe) differentiates through the moving statistics */
             dnnr__param *p = &net->params[nd->p_first];
-            dnnr_buffer *ops[] = {in, nd->dy, p[0].w, nd->bmean, nd->bvar, din, p[0].g, p[1].g};
-            rc = dnnr__device_run(net->dev, ps->bwd_data[i], ops, 8, NULL, err);
+            dnnr_buffer *mean = training ? nd->bmean : p[2].w, *var = training ? nd->bvar : p[3].w;
+            dnnr_buffer *ops[] = {in, nd->dy, p[0].w, mean, var, din, p[0].g, p[1].g};
+            rc = dnnr__device_run(net->dev, training ? ps->bwd_data[i] : ps->bwd_infer[i], ops, 8,
+                                  NULL, err);
             break;
         }
         }

@@ -14,11 +14,13 @@ typedef struct gcase {
     dnnr_loss loss;
 } gcase;
 
+static int g_training = 1; /* forward/backward mode of check_case */
+
 static double net_loss(dnnr__net *net, int64_t n, const float *x, const float *y, uint32_t y_dim,
                        dnnr_loss loss, int fused, float *out, float *grad)
 {
     dnnr_error err = {{0}};
-    ck_assert_msg(dnnr__net_forward(net, n, x, 1, 42, &err) == DNNR_OK, "%s", err.msg);
+    ck_assert_msg(dnnr__net_forward(net, n, x, g_training, 42, &err) == DNNR_OK, "%s", err.msg);
     ck_assert_msg(dnnr__net_output(net, n, fused, out, &err) == DNNR_OK, "%s", err.msg);
     return dnnr__loss_batch(loss, fused, out, y, n, dnnr__net_outputs(net), y_dim, grad);
 }
@@ -53,7 +55,7 @@ static void check_case(const gcase *c)
         y[i] = (float)dnnr_rng_uniform(&rng);
     int fused = dnnr__loss_fused(c->loss, dnnr__net_last_activation(net));
     net_loss(net, n, x, y, (uint32_t)k, c->loss, fused, out, grad);
-    ck_assert(dnnr__net_backward(net, n, grad, fused, 1, &err) == DNNR_OK);
+    ck_assert(dnnr__net_backward(net, n, grad, fused, g_training, &err) == DNNR_OK);
     const double h = 1e-3;
     for (uint32_t p = 0; p < dnnr__net_n_params(net); p++) {
         dnnr__param *par = dnnr__net_param(net, p);
@@ -193,6 +195,23 @@ static void check_batch_norm(int image)
     dnnr__model_spec_destroy(spec);
 }
 
+START_TEST(inference_mode_gradients)
+{
+    /* the indicators' probe: dropout off, batch norm on its moving statistics */
+    static const gcase cases[] = {
+        {"{ type = \"dense\"; units = 5; }, { type = \"batch_normalization\"; },"
+         "{ type = \"activation\"; activation = \"tanh\"; }, { type = \"dense\"; units = 2; }",
+         1, {4, 0, 0}, DNNR_LOSS_MSE},
+        {"{ type = \"dense\"; units = 6; activation = \"relu\"; }, { type = \"dropout\"; rate = 0.5; },"
+         "{ type = \"dense\"; units = 2; }",
+         1, {4, 0, 0}, DNNR_LOSS_MSE},
+    };
+    g_training = 0;
+    check_case(&cases[_i]);
+    g_training = 1;
+}
+END_TEST
+
 START_TEST(batch_norm_moving_statistics)
 {
     check_batch_norm(0);
@@ -208,6 +227,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, every_activation, 0, 11);
     tcase_add_loop_test(tc, layers, 0, 10);
     tcase_add_test(tc, batch_norm_moving_statistics);
+    tcase_add_loop_test(tc, inference_mode_gradients, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
