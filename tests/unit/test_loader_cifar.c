@@ -65,7 +65,7 @@ START_TEST(decodes_batches_channels_last)
     write_set();
     loader_run r;
     loader_run_ok(&r, dnnr_plugin_cifar_entry,
-                  opts("train_files = \"b1.bin,b2.bin\";"));
+                  opts("train_files = \" b1.bin , b2.bin\";"));
     const dnnr_dataset *d = &r.data;
     ck_assert_uint_eq(d->rank, 3);
     ck_assert_uint_eq(d->shape[0], 32);

@@ -11,7 +11,8 @@
  *                  Fashion-MNIST made CIFAR-shaped (cifar_substitute.h) and
  *                  says so in the provenance and the log. A `dir` that is set
  *                  and missing is an error.
- *   train_files    "data_batch_1.bin,...,data_batch_5.bin" (comma-separated)
+ *   train_files    "data_batch_1.bin,...,data_batch_5.bin" (comma-separated, spaces
+ *                  around the names ignored)
  *   test_file      "test_batch.bin"
  *   normalise      true: pixels / 255 (float32), as the Keras scripts do
  *   one_hot        true: one-hot rows of 10 (D5); false: class indices (C1-C3)
@@ -218,8 +219,12 @@ static int read_part(dnnr_loader *l, int part, uint8_t **labels)
     const char *list = part == 0 ? l->train_files : l->test_file;
     int status = DNNR_OK;
     while (status == DNNR_OK) {
+        while (*list == ' ')
+            list++;
         const char *comma = strchr(list, ',');
         size_t len = comma ? (size_t)(comma - list) : strlen(list);
+        while (len > 0 && list[len - 1] == ' ')
+            len--;
         status = read_batch(l, part, list, len, labels);
         if (!comma)
             break;

@@ -23,6 +23,14 @@
  *                train part of a further (0.2, 42) split of the training set
  *   one_hot      true: one-hot rows over the categories; false: indices
  *   provenance   "original" with `dir`, the substitute note without
+ *
+ * The fortunes default, as Debian 12's fortunes 1:1.99.1-7.3 holds it: 43
+ * category files, 15,217 texts (12,173 train / 3,044 test with the default
+ * split; R1-R7's drop_validation then trains on 9,738), 1000 columns. The
+ * categories are unbalanced: people 1251, definitions 1203, cookie 1133,
+ * computers 1051, ... wisdom 425; the smallest are translate-me 12,
+ * ascii-art 10 and pratchett 2. A fix-configuration R2 MLP reaches about
+ * 0.37 holdout accuracy in 3 epochs (chance: 0.08), so faults stay visible.
  */
 #include <inttypes.h>
 #include <string.h>
