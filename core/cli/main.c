@@ -32,6 +32,7 @@ static void usage(FILE *f)
             "  report DIR                                         rebuild summary.csv and report.md\n"
             "  train SUBJECT.cfg [--values faulty|fix] [--set K=V]  train one configuration once\n"
             "  validate FILE...                                   check subject and experiment files\n"
+            "  subjects validate SUBJECT.cfg [--runs N] [-j N]    is the fault exposed? (DeepCrime)\n"
             "  plugins [--json]                                   list the plugins found\n"
             "  stats wilcoxon|kill ...                            statistics on number files\n\n"
             "`dnnrepair COMMAND --help` describes a command. Plugins are searched in the\n"
@@ -65,6 +66,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "train"))
         return dnnr__cmd_train(argc - 1, argv + 1);
+    if (!strcmp(cmd, "subjects"))
+        return dnnr__cmd_subjects(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return dnnr__cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))

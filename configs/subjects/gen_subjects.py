@@ -1,0 +1,616 @@
+#!/usr/bin/python3
+"""Write the 30 benchmark subject files (D1-D9, C1-C3, U1-U8, M1-M3, R1-R7).
+
+    /usr/bin/python3 configs/subjects/gen_subjects.py PATH/TO/subjects.json
+
+reads the benchmark's machine-readable subject list (subjects.json, the twin
+of SUBJECTS.md) and writes configs/subjects/<ID>.cfg and README.md beside this
+script. Do not edit the generated files: change this script and run it again.
+
+    ... gen_subjects.py subjects.json --validate BUILD/bin/dnnrepair [--only D1,D7]
+                         [--runs 20] [-j 2]
+
+also runs `dnnrepair subjects validate --json` on the listed subjects (all
+when --only is absent), records each outcome in validations.json (committed
+beside this script) and regenerates the files, whose `validated` groups and
+README table come from validations.json.
+
+Choices made here (and stated in every file):
+  - the epochs rule of SUBJECTS.md 3.2 uses the fixed multiplier
+    EPOCHS_MULTIPLIER = 1.2 (the study drew m ~ U(1.1, 1.3) per process; 1.2
+    is the spec's example, so the lists equal subjects.json's values_if_m_1.2);
+  - keys pinned by the top10 filter are not parameters: their faulty value is
+    written into the model as a literal;
+  - data sets that are not available offline use the loaders' substitutes,
+    named in `provenance.data` (see SUBSTITUTES below).
+"""
+import json
+import os
+import subprocess
+import sys
+
+EPOCHS_MULTIPLIER = 1.2
+HERE = os.path.dirname(os.path.abspath(__file__))
+VALIDATIONS = os.path.join(HERE, "validations.json")
+
+# Epochs-rule filters per family (SUBJECTS.md 3.2): (up bound or None, down bound).
+EPOCH_FILTERS = {"DFD": (None, 1), "MNIST": (10000, 5), "CIFAR": (10000, 5),
+                 "REUTERS": (None, 5), "UNITY": (None, 0)}
+
+# The fortunes corpus (Debian), the offline stand-in for Reuters, has 43
+# categories, so R1-R7's output layer has 43 units instead of 46.
+FORTUNES_CLASSES = 43
+
+IDX_NOTE = ("Fashion-MNIST (Debian dataset-fashion-mnist) for MNIST: same format, shapes and "
+            "split sizes, a harder task")
+
+# Per subject: dataset group, the data note, comment lines about the data.
+DATASETS = {
+    "D1": ('{ loader = "synthetic"; generator = "d1"; }', "original", []),
+    "D2": ('{ loader = "synthetic"; generator = "d2"; }',
+           "substitute: Higgs-shaped synthetic table (31 raw columns, -999 sentinels, 34% "
+           "signal) for Kaggle's Higgs training.csv (needs a Kaggle account)",
+           ["With Kaggle's training.csv in $DNNR_DATA_DIR/higgs (or a higgs folder beside",
+            "this file) use the original:",
+            '  dataset = { loader = "csv"; file = "higgs/training.csv"; label = "Label";',
+            '              positive = "b"; exclude = "EventId"; rows = 10000; test_size = 0.3; };']),
+    "D3": ('{ loader = "synthetic"; generator = "d3"; }',
+           "substitute: 1000 RandomState(42) uniform draws, class = draw >= 0.4, standardised "
+           "(DeepFD's data.csv of post 45442843 is not published)", []),
+    "D4": ('{ loader = "idx"; normalise = true; one_hot = true; flatten = true; }',
+           "substitute: " + IDX_NOTE,
+           ["For MNIST: its four IDX files in $DNNR_DATA_DIR/mnist and dir = \"mnist\";"]),
+    "D5": ('{ loader = "cifar"; normalise = true; one_hot = true; }',
+           "substitute when CIFAR-10 is absent: Fashion-MNIST padded to 32x32x3 (the cifar "
+           "loader's fallback); original with cifar-10-batches-bin present",
+           ["The cifar loader reads cifar-10-batches-bin from $DNNR_DATA_DIR or beside this",
+            "file; without it, it falls back to Fashion-MNIST padded to 32x32x3 and says so."]),
+    "D6": ('{ loader = "synthetic"; generator = "d6"; }',
+           "original formula with numpy RandomState(42) draws (the paper's Ray workers "
+           "probably drew other values)", []),
+    "D7": ('{ loader = "synthetic"; generator = "d7"; }', "original", []),
+    "D8": ('{ loader = "synthetic"; generator = "d8"; }',
+           "original formula with numpy RandomState(42) draws (the paper's Ray workers "
+           "probably drew other values)", []),
+    "D9": ('{ loader = "idx"; normalise = true; one_hot = false; channels_last = true; }',
+           "substitute: " + IDX_NOTE + "; the original preprocessing bugs are NOT reproduced",
+           ["NOT EXPRESSIBLE with the idx loader: D9's real fault is in preprocessing",
+            "(y_train / 255 turns every training label into class 0 under sparse CCE;",
+            "x_test is left unscaled). The loader scales train and test alike and keeps",
+            "the labels, so this file trains on clean data and the fault the paper saw",
+            "(faulty 0.10) is not present; only the hyperparameter part remains."]),
+    "C": ('{ loader = "cifar"; normalise = true; one_hot = false; drop_validation = 0.2;\n'
+          '            drop_validation_seed = 0; }',
+          "substitute when CIFAR-10 is absent: Fashion-MNIST padded to 32x32x3 (the cifar "
+          "loader's fallback); original with cifar-10-batches-bin present",
+          ["Train on 40,000 of the 50,000 training images: the (0.2, seed 0) 'validation'",
+           "part was never used. Without cifar-10-batches-bin the loader falls back to",
+           "Fashion-MNIST padded to 32x32x3 and says so."]),
+    "U": ('{ loader = "eyes"; generator = "unityeyes"; drop_tail = 0.1; }',
+          "substitute: procedural UnityEyes-like eye images (eyes/unityeyes) for DeepCrime's "
+          "UnityEyes arrays (not available offline); head pose not used",
+          ["drop_tail = 0.1: Keras' validation_split = 0.1 held the last 10% of the",
+           "training arrays out of training. NOT EXPRESSIBLE: DeepCrime's model has a",
+           "second input (head pose, 2 values) concatenated before the last Dense; the",
+           "engine takes one input tensor, so this model sees the image only (the eyes",
+           "loader's head_pose = \"drop\"; in its model the gaze is readable from the image)."]),
+    "M": ('{ loader = "idx"; normalise = true; one_hot = true; channels_last = true; }',
+          "substitute: " + IDX_NOTE,
+          ["For MNIST: its four IDX files in $DNNR_DATA_DIR/mnist and dir = \"mnist\";"]),
+    "R": ('{ loader = "textcat"; one_hot = true; drop_validation = 0.2; drop_validation_seed = 42; }',
+          "substitute: Debian fortunes (43 categories, 1000-word binary bag of words) for the "
+          "Reuters newswires (keras reuters.npz is not available offline)",
+          ["Train on the train part of a further (0.2, 42) split of the training texts",
+           "(the study's unused 'validation' part). The fortunes stand-in has 43 categories",
+           "and 1000-word vectors: the output layer has 43 units instead of 46. With the",
+           "Reuters topics as category folders use dir = \"...\"; num_words = 10000; and 46."]),
+}
+
+# Keras name aliases that gt.json uses but the vocabularies spell out.
+ALIASES = {"mse": "mean_squared_error"}
+
+
+def family(s):
+    return s["id"][0] if s["id"][0] in "CUMR" else s["id"]
+
+
+def epoch_family(s):
+    return s["source"].get("dataset_family", "DFD")
+
+
+def epochs_values(e0, fam):
+    """SUBJECTS.md 3.2 with m = EPOCHS_MULTIPLIER."""
+    up, down = EPOCH_FILTERS[fam]
+    vals = {e0}
+    for x in range(5):
+        u, d = int(e0 * EPOCHS_MULTIPLIER ** x), int(e0 / EPOCHS_MULTIPLIER ** x)
+        if up is None or u < up:
+            vals.add(u)
+        if d > down:
+            vals.add(d)
+    return sorted(vals)
+
+
+def fmt_float(v):
+    r = repr(float(v))
+    return r if "e" in r or "." in r else r + ".0"
+
+
+def fmt_value(name, v, ptype):
+    if ptype == "float":
+        return fmt_float(v)
+    if ptype == "integer":
+        return str(int(v))
+    v = ALIASES.get(v, v) if isinstance(v, str) else v
+    return '"%s"' % ("None" if v is None else v)
+
+
+def wrap_string(prefix, text, indent, suffix):
+    """prefix + "text" + suffix, split into adjacent literals (libconfig joins
+    them) so that no line passes 100 columns."""
+    words, parts, cur = text.split(" "), [], ""
+    width = 96 - indent
+    for w in words:
+        if cur and len(cur) + len(w) + 1 > width:
+            parts.append(cur + " ")
+            cur = w
+        else:
+            cur = cur + " " + w if cur else w
+    parts.append(cur)
+    first = prefix + '"%s"' % parts[0]
+    if len(parts) == 1 and len(first + suffix) <= 100:
+        return [first + suffix]
+    lines = [prefix.rstrip()] if len(first) > 100 else [first]
+    rest = parts if len(first) > 100 else parts[1:]
+    lines += [" " * indent + '"%s"' % p for p in rest]
+    lines[-1] += suffix
+    return lines
+
+
+def wrap_comment(text, lead="# ", cont="#   "):
+    words, lines, cur = text.split(), [], lead.rstrip()
+    for w in words:
+        if len(cur) + len(w) + 1 > 99:
+            lines.append(cur)
+            cur = cont.rstrip()
+        cur += " " + w
+    lines.append(cur)
+    return lines
+
+
+def wrap_list(prefix, vals, indent):
+    """Lines of prefix + quoted list, wrapped at 100 columns."""
+    items = ['"%s"' % v for v in vals]
+    lines, cur = [], prefix + "["
+    for i, it in enumerate(items):
+        piece = it + (", " if i + 1 < len(items) else "]; },")
+        if len(cur) + len(piece.rstrip()) > 99 and cur.strip():
+            lines.append(cur.rstrip())
+            cur = " " * indent
+        cur += piece
+    lines.append(cur)
+    return lines
+
+
+def param_type(name, spec):
+    if spec["type"] == "float":
+        return "float"
+    if name.startswith("layer") and spec.get("values") == [0, 1, 2]:
+        return "integer"
+    return "categorical"
+
+
+def space_params(s):
+    """(name, type, spec) of the searched keys, in the study's order."""
+    out = []
+    for name in s["param_order"]:
+        spec = s["space"].get(name)
+        if spec is None or spec.get("fixed"):
+            continue
+        out.append((name, param_type(name, spec), spec))
+    return out
+
+
+def pinned(s):
+    return {n: s["faulty"][n] for n, spec in s["space"].items() if spec.get("fixed")}
+
+
+def space_lines(s):
+    lines = ["space = ("]
+    params = space_params(s)
+    for i, (name, ptype, spec) in enumerate(params):
+        last = i + 1 == len(params)
+        if ptype == "float":
+            lines.append('  # tune.uniform(%g, %g): plain uniform, not log.' % (spec["low"], spec["high"]))
+            lines.append('  { name = "%s"; type = "float"; lo = %s; hi = %s; log = false; }%s'
+                         % (name, fmt_float(spec["low"]), fmt_float(spec["high"]), "" if last else ","))
+            continue
+        if ptype == "integer":
+            lines.append('  # Copies of the repeatable layer (0, 1 or 2).')
+            lines.append('  { name = "%s"; type = "integer"; lo = 0; hi = 2; }%s'
+                         % (name, "" if last else ","))
+            continue
+        vals = spec["values"]
+        if name == "epochs":
+            fam = epoch_family(s)
+            vals = epochs_values(s["faulty"]["epochs"], fam)
+            up, down = EPOCH_FILTERS[fam]
+            lines.append("  # Epochs rule (3.2) from E0 = %d, %s filters (up %s, down > %d), m = %g."
+                         % (s["faulty"]["epochs"], fam, "< %d" % up if up else "none", down,
+                            EPOCHS_MULTIPLIER))
+        if spec.get("appended_faulty_value") is not None:
+            lines.append("  # The faulty value %s is appended (step 5)."
+                         % json.dumps(spec["appended_faulty_value"]))
+        vals = ["None" if v is None else v for v in vals]
+        text = wrap_list('  { name = "%s"; type = "categorical"; choices = ' % name, vals, 4)
+        if last:
+            text[-1] = text[-1].rstrip(",")
+        lines.extend(text)
+    lines.append(");")
+    return lines
+
+
+def values_group(key, s, values, names):
+    types = {n: t for n, t, _ in space_params(s)}
+    items = ["%s = %s;" % (n, fmt_value(n, values[n], types[n])) for n in names]
+    lines, cur = [], key + " = { "
+    for it in items:
+        if len(cur) + len(it) > 96:
+            lines.append(cur.rstrip())
+            cur = " " * (len(key) + 5)
+        cur += it + " "
+    lines.append(cur + "};")
+    return lines
+
+
+def fix_split(s):
+    """The fix's differing values: those inside the space, and those outside."""
+    types = {n: (t, spec) for n, t, spec in space_params(s)}
+    inside, outside = [], []
+    for n, t_spec in types.items():
+        fv, bv = s["fix"].get(n), s["faulty"][n]
+        fv = ALIASES.get(fv, fv) if isinstance(fv, str) else fv
+        if fv == bv:
+            continue
+        t, spec = t_spec
+        ok = t == "float" and spec["low"] <= fv <= spec["high"]
+        if t == "integer":
+            ok = fv in (0, 1, 2)
+        if t == "categorical":
+            vals = epochs_values(s["faulty"]["epochs"], epoch_family(s)) if n == "epochs" \
+                else spec["values"]
+            ok = fv in vals
+        (inside if ok else outside).append(n)
+    return inside, outside
+
+
+def ref(v, pins):
+    """A layer field: a key becomes "$key", a pinned key its faulty value."""
+    if isinstance(v, str):
+        if v in pins:
+            p = pins[v]
+            return '"%s"' % p if isinstance(p, str) else (fmt_float(p) if isinstance(p, float) else str(p))
+        return '"$%s"' % v
+    return fmt_float(v) if isinstance(v, float) else str(v)
+
+
+def pair(v):
+    v = v if isinstance(v, list) else [v, v]
+    return "[%d, %d]" % (v[0], v[1])
+
+
+def layer_line(l, s, pins):
+    t = l["type"]
+    f = []
+    if t == "Dense":
+        units = l["units"]
+        if s["id"][0] == "R" and units == 46:
+            units = FORTUNES_CLASSES
+        f = ['type = "dense";', "units = %s;" % ref(units, pins)]
+    elif t == "Conv2D":
+        f = ['type = "conv2d";', "filters = %s;" % ref(l["filters"], pins),
+             "kernel_size = %s;" % pair(l["kernel"]), "strides = %s;" % pair(l.get("strides", 1)),
+             'padding = "%s";' % l.get("padding", "valid")]
+    elif t == "MaxPooling2D":
+        f = ['type = "max_pooling2d";', "pool_size = %s;" % pair(l["pool_size"]),
+             "strides = %s;" % pair(l.get("strides", l["pool_size"])),
+             'padding = "%s";' % l.get("padding", "valid")]
+    elif t == "Activation":
+        f = ['type = "activation";', "activation = %s;" % ref(l["activation"], pins)]
+    elif t == "Dropout":
+        f = ['type = "dropout";', "rate = %s;" % ref(l["rate"], pins)]
+    elif t == "Flatten":
+        f = ['type = "flatten";']
+    else:
+        return None
+    if t in ("Dense", "Conv2D"):
+        if l.get("activation") is not None:
+            f.append("activation = %s;" % ref(l["activation"], pins))
+        for k in ("kernel_initializer", "bias_initializer"):
+            if l.get(k) is not None:
+                f.append("%s = %s;" % (k, ref(l[k], pins)))
+        if l.get("kernel_regularizer"):
+            f.append('kernel_regularizer = "%s";' % l["kernel_regularizer"].split()[0])
+        if l.get("repeat") is not None:
+            f.append("repeat = %s;" % ref(l["repeat"], pins))
+    out, cur = [], "  { "
+    for x in f:
+        if len(cur) + len(x) > 97:
+            out.append(cur.rstrip())
+            cur = "    "
+        cur += x + " "
+    out.append(cur + "}")
+    return out
+
+
+def model_lines(s):
+    pins = pinned(s)
+    lines = ["model = ("]
+    blocks = []
+    for l in s["layers"]:
+        if l["type"] == "Input":
+            continue
+        if l["type"] == "Concatenate":
+            blocks.append(["  # Concatenate(head_pose, image branch): not expressible (one input);",
+                           "  # the image branch feeds the output layer directly."])
+            continue
+        blocks.append(layer_line(l, s, pins))
+    real = [i for i, b in enumerate(blocks) if not b[0].lstrip().startswith("#")]
+    for i, b in enumerate(blocks):
+        if i in real and i != real[-1]:
+            b = b[:-1] + [b[-1] + ","]
+        lines.extend(b)
+    lines.append(");")
+    return lines
+
+
+def metric_of(s):
+    if s["id"] == "D7":
+        return "mae", "min"
+    if s["id"][0] == "U":
+        return "angle", "min"
+    return "accuracy", "max"
+
+
+def paper_lines(s):
+    out = ["paper = {"]
+    t = s.get("mean_original_training_time_s")
+    if t:
+        out.append("  train_time_s = %s;" % fmt_float(t))
+    digits = 3 if s["id"][0] == "U" else 2
+    num = lambda v: "%.*f" % (digits, v)
+    for b in ("10", "20", "50"):
+        p = s["paper"]["budget" + b]
+        cell = lambda c: "[%s, %s]" % (num(c["mu"]), num(c["sigma"]))
+        at = p["at"]
+        at_text = '"%s"' % at["note"] if at["mu"] is None else cell(at)
+        bold = ", ".join('"%s"' % ("autotrainer" if x == "at" else x) for x in p["bold"])
+        out.append("  x%s = { faulty = %s; random = %s; hebo = %s; bohb = %s;" %
+                   (b, num(p["faulty"]), cell(p["random"]), cell(p["hebo"]), cell(p["bohb"])))
+        tail = "          autotrainer = %s; fix = %s; bold = [%s]; };" % (at_text, num(p["fix"]), bold)
+        if len(tail) > 100:
+            tail = "          autotrainer = %s; fix = %s;\n          bold = [%s]; };" % (
+                at_text, num(p["fix"]), bold)
+        out.append(tail)
+    out.append("};")
+    return out
+
+
+def data_key(s):
+    f = family(s)
+    return f if f in DATASETS else s["id"]
+
+
+def validated_lines(s, v):
+    if not v:
+        return ["# Not validated here (dnnrepair subjects validate): see README.md."]
+    out = ["# dnnrepair subjects validate (DeepCrime's killing criterion, holdout metric):",
+           "# faulty mean %s, fix mean %s%s." % (v["mean_faulty"], v["mean_fix"],
+                                                   ("; " + v["note"]) if v.get("note") else "")]
+    p = "%.3f" % v["p"]
+    d = v["d"]
+    d_text = "%.4g" % d if abs(d) != float("inf") else ("1e300" if d > 0 else "-1e300")
+    if d != d:
+        d_text = "0.0"
+    out.append('validated = { runs = %d; p = %s; d = %s; verdict = "%s";' %
+               (v["runs"], p, d_text, v["verdict"]))
+    out.extend(wrap_string("              data = ", v["data"].replace('"', "'"), 16, "; };"))
+    return out
+
+
+def description(s, inside, outside):
+    src = s["source"]
+    if src.get("so_id"):
+        head = "SO %s (DeepFD)" % src["so_id"]
+    else:
+        head = "DeepCrime %s" % src["mutant_file"].replace(".py", "")
+    faults = []
+    for n in s["fault_params"]:
+        if n in s["faulty"]:
+            faults.append("%s %s -> %s" % (n, s["faulty"][n], ALIASES.get(s["fix"][n], s["fix"][n])))
+        else:
+            faults.append(n)
+    return "%s: %s" % (head, "; ".join(faults))
+
+
+def header(s, inside, outside):
+    sid = s["id"]
+    src = s["source"]
+    lines = ["# %s: %s" % (sid, src["kind"]),
+             "# GENERATED by configs/subjects/gen_subjects.py from the benchmark's",
+             "# subjects.json (twin of SUBJECTS.md, section %s): edit the script, not this file."
+             % sid]
+    if src.get("mutation"):
+        lines.extend(wrap_comment("Mutation: %s." % src["mutation"], "# ", "#   "))
+    for n in s.get("notes", []):
+        lines.extend(wrap_comment(n, "# Note: ", "#   "))
+    return lines
+
+
+def write_subject(s, validations):
+    sid = s["id"]
+    inside, outside = fix_split(s)
+    ds, data_note, data_comment = DATASETS[data_key(s)]
+    mname, direction = metric_of(s)
+    task = "regression" if direction == "min" else "classification"
+    split_seed = 1 if sid == "D9" else 42
+    L = header(s, inside, outside) + [""]
+    L.append('id = "%s";' % sid)
+    L.extend(wrap_string("description = ", description(s, inside, outside).replace('"', "'"), 14,
+                         ";"))
+    L.append('task = "%s";' % task)
+    L.extend(wrap_comment("Keras: %s." % s["metric"]["keras"], "# ", "#   "))
+    L.append('metric = { name = "%s"; direction = "%s"; };' % (mname, direction))
+    L.append("")
+    L.extend(wrap_comment("Data: %s." % s["dataset"]["name"], "# ", "#   "))
+    L.extend("# " + c for c in data_comment)
+    L.append("dataset = %s;" % ds)
+    L.append("")
+    L.append("# Test part -> train_test_split(test_size=0.2, random_state=%d): search / holdout."
+             % split_seed)
+    L.append("split = { test_size = 0.2; seed = %d; };" % split_seed)
+    L.append("")
+    L.append("# Vocabularies of section 3.1 in the study's order; epochs rule with m = %g."
+             % EPOCHS_MULTIPLIER)
+    pins = pinned(s)
+    if pins:
+        L.extend(wrap_comment("Pinned by the top10 filter (not parameters, literals in the model): "
+                              "%s." % ", ".join("%s = %s" % (k, v) for k, v in pins.items()),
+                              "# ", "# "))
+    L.extend(space_lines(s))
+    L.append("")
+    names = [n for n, _, _ in space_params(s)]
+    L.extend(values_group("faulty", s, s["faulty"], names))
+    L.append("")
+    if outside:
+        L.extend(wrap_comment(
+            "Fix values OUTSIDE the search space, NOT EXPRESSIBLE in `fix` (a subject's values "
+            "must be in its space): %s. The fix below is only its in-space part, so the "
+            "engine's Fix reference is not the paper's." %
+            ", ".join("%s = %s" % (n, ALIASES.get(s["fix"][n], s["fix"][n])) for n in outside),
+            "# ", "# "))
+    fix_values = {n: s["fix"][n] for n in inside}
+    if inside:
+        L.extend(values_group("fix", s, fix_values, inside))
+    else:
+        if not outside:
+            L.extend(wrap_comment(
+                "The fault (%s) is not a configuration key: the fix is a different model, NOT "
+                "EXPRESSIBLE in one subject file (the template is shared by faulty and fix), "
+                "so `fix` equals the faulty values." % ", ".join(s["fault_params"]), "# ", "# "))
+        L.append("fix = { };")
+    L.append("")
+    if s.get("architecture_note"):
+        words, cur = s["architecture_note"].split(), "#"
+        for w in words:
+            if len(cur) + len(w) > 98:
+                L.append(cur)
+                cur = "#"
+            cur += " " + w
+        L.append(cur)
+    L.extend(model_lines(s))
+    L.append("")
+    L.append('training = { loss = "$loss"; optimizer = "$optimizer"; lr = "$lr"; '
+             'batch_size = "$batch_size";')
+    L.append('             epochs = "$epochs"; validation_split = 0.0; shuffle = true; };')
+    L.append("")
+    source = s["source"].get("mutant_file") or "StackOverflow %s (DeepFD)" % s["source"]["so_id"]
+    L.append('provenance = { paper_id = "%s";' % sid)
+    L.append('               source = "%s";' % source)
+    L.extend(wrap_string("               data = ", data_note, 17, "; };"))
+    L.append("")
+    L.append("# Table III (mu, population sigma over 10 repeats; bold = Wilcoxon p < 0.05 and IR > 0).")
+    L.extend(paper_lines(s))
+    L.append("")
+    L.extend(validated_lines(s, validations.get(sid)))
+    with open(os.path.join(HERE, sid + ".cfg"), "w") as f:
+        f.write("\n".join(L) + "\n")
+    return inside, outside, data_note
+
+
+def write_readme(subjects, validations, facts):
+    L = ["# Benchmark subjects", "",
+         "GENERATED by gen_subjects.py (run `/usr/bin/python3 configs/subjects/gen_subjects.py "
+         "PATH/TO/subjects.json`); edit the script, not the files.", "",
+         "The 30 subjects of \"Repairing DNN Architecture: Are We There Yet?\" (ICST'23), from "
+         "the benchmark's SUBJECTS.md / subjects.json. Epochs rule multiplier m = %g; keys "
+         "pinned by the study's top10 filter are literals in the model." % EPOCHS_MULTIPLIER,
+         "",
+         "`validated`: `dnnrepair subjects validate SUBJECT.cfg --runs N` (DeepCrime's killing "
+         "criterion: N trainings each of the faulty values and the fix, holdout metric, GLM "
+         "z-test with p read at 3 decimals, Cohen's d >= 0.5, or <= -0.5 for a loss).", "",
+         "| Id | Data | Runs | Faulty mean | Fix mean | p | d | Verdict | Notes |",
+         "|---|---|---|---|---|---|---|---|---|"]
+    for s in subjects:
+        sid = s["id"]
+        inside, outside, data_note = facts[sid]
+        data = "original" if data_note.startswith("original") else "substitute"
+        if data_note.startswith("substitute when"):
+            data = "substitute (no CIFAR-10 here)"
+        v = validations.get(sid)
+        notes = []
+        if outside:
+            notes.append("fix outside the space: " + ", ".join(outside))
+        if v and v.get("note"):
+            notes.append(v["note"])
+        if v:
+            row = "| %s | %s | %d | %s | %s | %.3f | %.3g | %s | %s |" % (
+                sid, data, v["runs"], v["mean_faulty"], v["mean_fix"], v["p"], v["d"],
+                v["verdict"], "; ".join(notes))
+        else:
+            why = validations.get("_not_run", {}).get(sid, "not run")
+            row = "| %s | %s | - | - | - | - | - | not run | %s |" % (sid, data, "; ".join(notes + [why]))
+        L.append(row)
+    L.append("")
+    with open(os.path.join(HERE, "README.md"), "w") as f:
+        f.write("\n".join(L))
+
+
+def run_validations(binary, ids, runs, jobs, validations):
+    for sid in ids:
+        cfg = os.path.join(HERE, sid + ".cfg")
+        cmd = [binary, "subjects", "validate", cfg, "--runs", str(runs), "-j", str(jobs), "--json"]
+        print("running:", " ".join(cmd[1:]), file=sys.stderr)
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, universal_newlines=True)
+        if r.returncode not in (0, 1):
+            print("%s: failed (%d)" % (sid, r.returncode), file=sys.stderr)
+            continue
+        j = json.loads(r.stdout)
+        old = validations.get(sid, {})
+        validations[sid] = {"runs": runs, "mean_faulty": round(j["mean_faulty"], 4),
+                            "mean_fix": round(j["mean_fix"], 4), "p": j["p"], "d": j["d"],
+                            "verdict": j["verdict"], "data": j["data"]}
+        if old.get("note"):
+            validations[sid]["note"] = old["note"]
+        validations.get("_not_run", {}).pop(sid, None)
+        with open(VALIDATIONS, "w") as f:
+            json.dump(validations, f, indent=1, sort_keys=True)
+            f.write("\n")
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(argv[1]) as f:
+        subjects = json.load(f)["subjects"]
+    validations = {}
+    if os.path.exists(VALIDATIONS):
+        with open(VALIDATIONS) as f:
+            validations = json.load(f)
+    facts = {s["id"]: write_subject(s, validations) for s in subjects}
+    if "--validate" in argv:
+        binary = argv[argv.index("--validate") + 1]
+        ids = [s["id"] for s in subjects]
+        if "--only" in argv:
+            ids = argv[argv.index("--only") + 1].split(",")
+        runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 20
+        jobs = int(argv[argv.index("-j") + 1]) if "-j" in argv else 2
+        run_validations(binary, ids, runs, jobs, validations)
+        facts = {s["id"]: write_subject(s, validations) for s in subjects}
+    write_readme(subjects, validations, facts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
