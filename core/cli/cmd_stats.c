@@ -99,7 +99,7 @@ static int read_numbers(const char *path, number_list *list, dnnr_error *err)
         char *text = trim(line);
         if (*text == '\0' || *text == '#')
             continue;
-        double v;
+        double v = 0; /* set on success; initialised for the compiler's flow analysis */
         rc = parse_number(path, line_no, text, &v, err);
         if (rc == DNNR_OK && number_list_push(list, v) != DNNR_OK)
             rc = dnnr__error_set(err, DNNR_ENOMEM, "%s: out of memory", path);
