@@ -300,11 +300,18 @@ static void round_ints(ga *g, double *c)
             c[v] = fmin(fmax(rint(c[v]), pb->lb[v]), pb->ub[v]); /* half to even */
 }
 
+/* pymoo's duplicate test, Euclidean distance <= 1e-16. Any one coordinate
+ * further apart than that already fails it, which rejects almost every pair
+ * after one comparison. */
 static int same_point(const double *a, const double *b, size_t n)
 {
     double d2 = 0.0;
-    for (size_t i = 0; i < n; i++)
-        d2 += (a[i] - b[i]) * (a[i] - b[i]);
+    for (size_t i = 0; i < n; i++) {
+        double d = a[i] - b[i];
+        if (fabs(d) > 1e-16)
+            return 0;
+        d2 += d * d;
+    }
     return sqrt(d2) <= 1e-16;
 }
 
