@@ -34,6 +34,8 @@ static void describe(const dnnr__net *net, const dnnr__node *nd, int64_t n, dnnr
     switch (nd->kind) {
     case NODE_MATMUL:
         fwd->op = DNNR_OP_DENSE_FWD;
+        /* the data set's rows may be mostly zeros (bag of words): let the backend skip them */
+        fwd->algorithm = nd == &net->nodes[0] ? 1 : 0;
         fwd->n_dims[0] = fwd->n_dims[1] = 2;
         fwd->dims[0][0] = n * (nd->in_size / in_last);
         fwd->dims[0][1] = in_last;

@@ -230,6 +230,76 @@ START_TEST(dense_and_pool_and_softmax)
 }
 END_TEST
 
+/* algorithm 1 (mostly-zero inputs) must give the dense product's results */
+START_TEST(dense_sparse_inputs)
+{
+    bk k;
+    bk_open(&k, 2);
+    const int64_t N = 5, I = 300, O = 7;
+    for (int dense_batch = 0; dense_batch < 2; dense_batch++) {
+        float *x = calloc((size_t)(N * I), sizeof(float));
+        dnnr_rng r;
+        dnnr_rng_init(&r, 11 + (uint64_t)dense_batch);
+        for (int64_t i = 0; i < N * I; i++)
+            if (dnnr_rng_uniform(&r) < (dense_batch ? 0.5 : 0.03))
+                x[i] = (float)(dnnr_rng_uniform(&r) + 0.5);
+        float *w = rand_floats(I * O, 12), *b = rand_floats(O, 13), *dy = rand_floats(N * O, 14);
+        float y[35], db[7], *dw = calloc((size_t)(I * O), sizeof(float));
+        for (int64_t n = 0; n < N; n++)
+            for (int64_t o = 0; o < O; o++) {
+                double acc = b[o];
+                for (int64_t i = 0; i < I; i++)
+                    acc += (double)x[n * I + i] * w[i * O + o];
+                y[n * O + o] = (float)acc;
+            }
+        for (int64_t i = 0; i < I; i++)
+            for (int64_t o = 0; o < O; o++) {
+                double acc = 0;
+                for (int64_t n = 0; n < N; n++)
+                    acc += (double)x[n * I + i] * dy[n * O + o];
+                dw[i * O + o] = (float)acc;
+            }
+        for (int64_t o = 0; o < O; o++) {
+            double acc = 0;
+            for (int64_t n = 0; n < N; n++)
+                acc += dy[n * O + o];
+            db[o] = (float)acc;
+        }
+        dnnr_op_desc d = {.struct_size = sizeof d, .op = DNNR_OP_DENSE_FWD, .algorithm = 1};
+        d.n_dims[0] = d.n_dims[1] = 2;
+        d.dims[0][0] = N;
+        d.dims[0][1] = I;
+        d.dims[1][0] = I;
+        d.dims[1][1] = O;
+        dnnr_buffer *ops[4] = {buf_from(&k, x, N * I), buf_from(&k, w, I * O), buf_from(&k, b, O),
+                               buf_from(&k, NULL, N * O)};
+        run_op(&k, &d, ops, 4, NULL);
+        expect_close(&k, ops[3], y, N * O, dense_batch ? "dense batch forward" : "sparse forward");
+        d.op = DNNR_OP_DENSE_BWD_WEIGHTS;
+        dnnr_buffer *gops[4] = {ops[0], buf_from(&k, dy, N * O), buf_from(&k, NULL, I * O),
+                                buf_from(&k, NULL, O)};
+        /* a stale gradient must be overwritten, not added to */
+        float *junk = rand_floats(I * O, 15);
+        dnnr_error err = {{0}};
+        dnnr__device_upload(&k.dev, gops[2], 0, junk, sizeof(float) * (size_t)(I * O), &err);
+        run_op(&k, &d, gops, 4, NULL);
+        expect_close(&k, gops[2], dw, I * O, dense_batch ? "dense batch dw" : "sparse dw");
+        expect_close(&k, gops[3], db, O, "db");
+        for (int j = 0; j < 4; j++)
+            dnnr__device_free(&k.dev, ops[j]);
+        for (int j = 1; j < 4; j++)
+            dnnr__device_free(&k.dev, gops[j]);
+        free(x);
+        free(w);
+        free(b);
+        free(dy);
+        free(dw);
+        free(junk);
+    }
+    bk_close(&k);
+}
+END_TEST
+
 START_TEST(activation_formulas)
 {
     bk k;
@@ -362,6 +432,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, conv_forward_matches_reference, 0, 4);
     tcase_add_test(tc, dense_and_pool_and_softmax);
+    tcase_add_test(tc, dense_sparse_inputs);
     tcase_add_test(tc, activation_formulas);
     tcase_add_test(tc, contract);
     tcase_add_test(tc, dropout_independent_of_threads);

@@ -239,6 +239,7 @@ static void onednn_plan_free(dnnr_backend *b, dnnr_plan *p)
     if (p->reorder_user)
         dnnl_memory_destroy(p->reorder_user);
     b->host->free(b->host->ctx, p->scratch);
+    onednn_sparse_free(b, p->sparse);
     b->host->free(b->host->ctx, p);
 }
 

@@ -21,7 +21,15 @@ static int dense_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
                      const dnnr_run_args *args)
 {
     (void)args;
-    int rc = onednn_exec(b, p, ops);
+    int64_t out = p->d.dims[1][1];
+    if (p->sparse && p->d.op == DNNR_OP_DENSE_FWD &&
+        onednn_sparse_forward(p->sparse, ops[0]->data, ops[1]->data, ops[2]->data, ops[3]->data,
+                              out))
+        return DNNR_OK;
+    int rc = DNNR_OK;
+    if (!(p->sparse && p->d.op == DNNR_OP_DENSE_BWD_WEIGHTS &&
+          onednn_sparse_weight_grad(p->sparse, ops[0]->data, ops[1]->data, ops[2]->data, out)))
+        rc = onednn_exec(b, p, ops);
     if (rc == DNNR_OK && p->d.op == DNNR_OP_DENSE_BWD_WEIGHTS)
         onednn_bias_grad(ops[1]->data, ops[3]->data, p->rows, p->cols);
     return rc;
@@ -102,5 +110,7 @@ int onednn_dense_plan(dnnr_backend *b, dnnr_plan *p)
     }
     if (serial)
         omp_set_num_threads(b->threads);
+    if (rc == DNNR_OK && d->algorithm == 1 && d->op != DNNR_OP_DENSE_BWD_DATA)
+        rc = onednn_sparse_prepare(b, p, n, in);
     return rc;
 }

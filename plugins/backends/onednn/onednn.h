@@ -53,6 +53,7 @@ struct dnnr_plan {
     /* bias gradient computed in C alongside (dense, conv): rows x cols */
     int64_t rows, cols;
     double *scratch; /* plan-owned host scratch (update: block sums) */
+    struct onednn_sparse *sparse; /* dense layers on mostly-zero inputs (sparse.c) */
 };
 
 /* Each returns DNNR_OK after filling p (p->d already set), or an error after
@@ -64,6 +65,16 @@ int onednn_act_plan(dnnr_backend *b, dnnr_plan *p);
 int onednn_norm_plan(dnnr_backend *b, dnnr_plan *p);
 int onednn_update_plan(dnnr_backend *b, dnnr_plan *p);
 int onednn_dropout_plan(dnnr_backend *b, dnnr_plan *p);
+
+/* Dense layers on mostly-zero inputs (sparse.c). The run functions return 1
+ * when they did the work, 0 when the batch is too dense (use the primitive). */
+typedef struct onednn_sparse onednn_sparse;
+int onednn_sparse_prepare(dnnr_backend *b, dnnr_plan *p, int64_t n, int64_t in);
+void onednn_sparse_free(dnnr_backend *b, onednn_sparse *s);
+int onednn_sparse_forward(onednn_sparse *s, const float *x, const float *w, const float *bias,
+                          float *y, int64_t out);
+int onednn_sparse_weight_grad(onednn_sparse *s, const float *x, const float *dy, float *dw,
+                              int64_t out);
 
 /* Shared oneDNN helpers (backend.c). */
 int onednn_check(dnnr_backend *b, dnnl_status_t st, const char *what);

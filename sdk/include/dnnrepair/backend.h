@@ -18,7 +18,9 @@
  * Operand order of each operation (x input, y output, d* gradients):
  *
  *  op                   dims[] in the desc              operands of plan_run
- *  DENSE_FWD            0:x[N,I] 1:w[I,O]               x, w, b, y
+ *  DENSE_FWD            0:x[N,I] 1:w[I,O], algorithm    x, w, b, y
+ *                       1 = x may be mostly zeros (a
+ *                       hint: skipping them is allowed)
  *  DENSE_BWD_DATA       same as DENSE_FWD               dy, w, dx
  *  DENSE_BWD_WEIGHTS    same as DENSE_FWD               x, dy, dw, db
  *  CONV_FWD             0:x[N,H,W,C] 1:w[KH,KW,C,F]     x, w, b, y
