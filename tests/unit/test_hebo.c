@@ -36,8 +36,8 @@ START_TEST(boxcox_golden)
     const double y[6] = {0.5, 1, 2, 3.5, 8, 20};
     const double expect[6] = {-1.4758180481, -0.8449615584, -0.2483821143,
                               0.2095360116,  0.8492940993,  1.5103316099};
-    double out[6], lambda;
-    ck_assert_int_eq(hebo_power_transform(y, 6, out, &lambda), HEBO_POWER_BOXCOX);
+    double out[6], work[12], lambda;
+    ck_assert_int_eq(hebo_power_transform(y, 6, out, work, &lambda), HEBO_POWER_BOXCOX);
     ck_assert_double_eq_tol(lambda, -0.0805975828, TOL);
     for (int i = 0; i < 6; i++)
         ck_assert_double_eq_tol(out[i], expect[i], TOL);
@@ -49,8 +49,8 @@ START_TEST(yeojohnson_golden)
     const double y[6] = {-1.2, 0.3, 0.8, 2.5, 7.0, -0.4};
     const double expect[6] = {-1.5244363089, -0.1951093646, 0.0850667573,
                               0.7399493668,  1.6055335906,  -0.7110040412};
-    double out[6], lambda;
-    ck_assert_int_eq(hebo_power_transform(y, 6, out, &lambda), HEBO_POWER_YEOJOHNSON);
+    double out[6], work[12], lambda;
+    ck_assert_int_eq(hebo_power_transform(y, 6, out, work, &lambda), HEBO_POWER_YEOJOHNSON);
     ck_assert_double_eq_tol(lambda, -0.3485941542, TOL);
     for (int i = 0; i < 6; i++)
         ck_assert_double_eq_tol(out[i], expect[i], TOL);
@@ -60,8 +60,8 @@ END_TEST
 START_TEST(power_falls_back_to_raw_on_constant_y)
 {
     const double y[4] = {2, 2, 2, 2};
-    double out[4];
-    ck_assert_int_eq(hebo_power_transform(y, 4, out, NULL), HEBO_POWER_RAW);
+    double out[4], work[8];
+    ck_assert_int_eq(hebo_power_transform(y, 4, out, work, NULL), HEBO_POWER_RAW);
     ck_assert_double_eq(out[0], 2.0);
 }
 END_TEST
@@ -371,6 +371,59 @@ START_TEST(protocol_mixed_space_with_failures)
 }
 END_TEST
 
+static const char *const one_choice[1] = {"only"};
+static const char *const two_choices[2] = {"p", "q"};
+
+/* Degenerate parameters (lo == hi, one choice) and a space of 6
+ * configurations asked 12 times: the top-up must end (duplicates are then
+ * unavoidable) and every configuration stays valid. An empty space ends the
+ * run. */
+START_TEST(tiny_and_degenerate_spaces)
+{
+    dnnr_space *sp = dnnr__space_create();
+    ck_assert_int_eq(dnnr__space_add_float(sp, "fixed", 2, 2, 0, 2), DNNR_OK);
+    ck_assert_int_eq(dnnr__space_add_categorical(sp, "one", one_choice, 1, 0), DNNR_OK);
+    ck_assert_int_eq(dnnr__space_add_int(sp, "k", 1, 3, 0, 1), DNNR_OK);
+    ck_assert_int_eq(dnnr__space_add_categorical(sp, "pq", two_choices, 2, 0), DNNR_OK);
+    dnnr_host *h = make_host("generations = 10; fit_restarts = 2; n_init = 2;");
+    const dnnr_searcher_iface *si = dnnr_plugin_hebo_entry()->iface;
+    dnnr_searcher_init init = {.struct_size = sizeof init, .host = h, .space = sp,
+                               .max_in_flight = 1};
+    dnnr_searcher *s;
+    ck_assert_int_eq(si->create(&init, &s), DNNR_OK);
+    dnnr_error err = {{0}};
+    for (int t = 0; t < 12; t++) {
+        dnnr_value c[4];
+        dnnr_trial_request req = {.struct_size = sizeof req, .trial_id = (uint64_t)t, .config = c,
+                                  .warm_start = -1};
+        ck_assert_int_eq(si->ask(s, &req), DNNR_OK);
+        ck_assert_int_eq(dnnr__space_check_config(sp, c, &err), DNNR_OK);
+        ck_assert_double_eq(c[0].f, 2.0);
+        ck_assert_int_eq(c[1].i, 0);
+        dnnr_trial_result res = {.struct_size = sizeof res, .trial_id = (uint64_t)t, .config = c,
+                                 .message = "", .warm_start = -1,
+                                 .objective = (double)(c[2].i - 2) * (double)(c[2].i - 2) +
+                                              (double)c[3].i};
+        ck_assert_int_eq(si->tell(s, &res), DNNR_OK);
+    }
+    si->destroy(s);
+    dnnr__host_destroy(h);
+    dnnr__space_destroy(sp);
+
+    dnnr_space *empty = dnnr__space_create();
+    h = make_host(NULL);
+    init.host = h;
+    init.space = empty;
+    ck_assert_int_eq(si->create(&init, &s), DNNR_OK);
+    dnnr_trial_request req = {.struct_size = sizeof req, .config = NULL, .warm_start = -1};
+    ck_assert_int_eq(si->ask(s, &req), DNNR_EDONE);
+    si->destroy(s);
+    si->destroy(NULL);
+    dnnr__host_destroy(h);
+    dnnr__space_destroy(empty);
+}
+END_TEST
+
 START_TEST(bad_option_is_refused)
 {
     dnnr_space *sp = dnnr__space_create();
@@ -412,6 +465,7 @@ static Suite *hebo_suite(void)
     TCase *proto = tcase_create("protocol");
     tcase_set_timeout(proto, 60);
     tcase_add_loop_test(proto, protocol_mixed_space_with_failures, 0, 2);
+    tcase_add_test(proto, tiny_and_degenerate_spaces);
     tcase_add_test(proto, bad_option_is_refused);
     suite_add_tcase(s, proto);
     return s;

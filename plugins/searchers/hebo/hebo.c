@@ -224,10 +224,9 @@ static int hebo_tell(dnnr_searcher *s, const dnnr_trial_result *res)
         }
     /* Suggestions computed before this result are stale: recompute on the next ask. */
     s->q_head = s->q_len = 0;
+    /* A failed trial is kept in both modes: it counts as known, so it is not
+     * suggested again; suggest.c decides whether it enters the model. */
     int ok = res->status == DNNR_TRIAL_OK && isfinite(res->objective);
-    if (!ok && s->opt.drop_failed) {
-        /* HEBO's own choice; it still counts as known, so it is not re-suggested */
-    }
     int rc = grow(h, (void **)&s->obs, sizeof *s->obs, (void **)&s->obs_cfg,
                   (d ? d : 1) * sizeof(dnnr_value), &s->cap_obs, s->n_obs + 1);
     if (rc)

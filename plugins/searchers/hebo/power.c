@@ -2,7 +2,6 @@
 
 #include <float.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
@@ -122,11 +121,8 @@ static int bracket(nll_ctx *c, double *pa, double *pb, double *pc, double *pfb)
     return 0;
 }
 
-static double optimise_lambda(const double *x, size_t n, int yeo)
+static double optimise_lambda(const double *x, size_t n, int yeo, double *tmp)
 {
-    double *tmp = malloc(n * sizeof *tmp);
-    if (!tmp)
-        return NAN;
     nll_ctx c = {x, n, tmp, yeo};
     double a, b, m, fb;
     double result = NAN;
@@ -151,12 +147,18 @@ static double optimise_lambda(const double *x, size_t n, int yeo)
         gsl_set_error_handler(old);
         gsl_min_fminimizer_free(s);
     }
-    free(tmp);
     return result;
 }
 
-double hebo_boxcox_lambda(const double *x, size_t n) { return optimise_lambda(x, n, 0); }
-double hebo_yeojohnson_lambda(const double *x, size_t n) { return optimise_lambda(x, n, 1); }
+double hebo_boxcox_lambda(const double *x, size_t n, double *work)
+{
+    return optimise_lambda(x, n, 0, work);
+}
+
+double hebo_yeojohnson_lambda(const double *x, size_t n, double *work)
+{
+    return optimise_lambda(x, n, 1, work);
+}
 
 /* Transform with lambda, then standardise (mean 0, population std 1). Returns
  * the *sample* std of the result (torch's std), the test HEBO applies. */
@@ -183,13 +185,14 @@ static double apply_standardised(const double *x, size_t n, double lambda, int y
     return sample_sd;
 }
 
-hebo_power_kind hebo_power_transform(const double *y, size_t n, double *out, double *lambda_out)
+hebo_power_kind hebo_power_transform(const double *y, size_t n, double *out, double *work,
+                                     double *lambda_out)
 {
     if (lambda_out)
         *lambda_out = NAN;
-    double *scaled = n ? malloc(n * sizeof *scaled) : NULL;
-    if (!scaled)
-        goto raw;
+    double *scaled = work, *tmp = work + n;
+    if (n == 0)
+        return HEBO_POWER_RAW;
     double sd = sqrt(pop_var(y, n));
     double ymin = INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -198,26 +201,22 @@ hebo_power_kind hebo_power_transform(const double *y, size_t n, double *out, dou
     }
     if (sd > 0.0 && isfinite(sd)) {
         if (ymin > 0.0) {
-            double lambda = hebo_boxcox_lambda(scaled, n);
+            double lambda = hebo_boxcox_lambda(scaled, n, tmp);
             double s = isfinite(lambda) ? apply_standardised(scaled, n, lambda, 0, out) : NAN;
             if (s >= 0.5) {
                 if (lambda_out)
                     *lambda_out = lambda;
-                free(scaled);
                 return HEBO_POWER_BOXCOX;
             }
         }
-        double lambda = hebo_yeojohnson_lambda(scaled, n);
+        double lambda = hebo_yeojohnson_lambda(scaled, n, tmp);
         double s = isfinite(lambda) ? apply_standardised(scaled, n, lambda, 1, out) : NAN;
         if (s >= 0.5) {
             if (lambda_out)
                 *lambda_out = lambda;
-            free(scaled);
             return HEBO_POWER_YEOJOHNSON;
         }
     }
-    free(scaled);
-raw:
     for (size_t i = 0; i < n; i++)
         out[i] = y[i];
     return HEBO_POWER_RAW;

@@ -13,18 +13,20 @@ typedef enum hebo_power_kind {
     HEBO_POWER_YEOJOHNSON = 2,
 } hebo_power_kind;
 
-/** ML lambda of Box-Cox for @p x (all > 0), scipy boxcox_normmax('mle'). */
-double hebo_boxcox_lambda(const double *x, size_t n);
-/** ML lambda of Yeo-Johnson, sklearn's _yeo_johnson_optimize. */
-double hebo_yeojohnson_lambda(const double *x, size_t n);
+/** ML lambda of Box-Cox for @p x (all > 0), scipy boxcox_normmax('mle'); @p work: n doubles. */
+double hebo_boxcox_lambda(const double *x, size_t n, double *work);
+/** ML lambda of Yeo-Johnson, sklearn's _yeo_johnson_optimize; @p work: n doubles. */
+double hebo_yeojohnson_lambda(const double *x, size_t n, double *work);
 
 double hebo_boxcox(double x, double lambda);
 double hebo_yeojohnson(double x, double lambda);
 
 /**
- * The whole A.4 procedure on @p y into @p out. Returns the transform used;
- * @p lambda_out (may be NULL) receives its lambda (NAN for RAW).
+ * The whole A.4 procedure on @p y into @p out. @p work holds 2 n doubles.
+ * Returns the transform used; @p lambda_out (may be NULL) receives its
+ * lambda (NAN for RAW).
  */
-hebo_power_kind hebo_power_transform(const double *y, size_t n, double *out, double *lambda_out);
+hebo_power_kind hebo_power_transform(const double *y, size_t n, double *out, double *work,
+                                     double *lambda_out);
 
 #endif

@@ -107,10 +107,10 @@ static hebo_gp *fit_model(dnnr_searcher *s, const double *gpx, const double *y, 
                           uint64_t round)
 {
     const dnnr_host *h = s->host;
-    double *yt = h->alloc(h->ctx, n, sizeof *yt);
+    double *yt = h->alloc(h->ctx, 3 * n, sizeof *yt); /* output and the transform's scratch */
     if (!yt)
         return NULL;
-    hebo_power_transform(y, n, yt, NULL);
+    hebo_power_transform(y, n, yt, yt + n, NULL);
     for (int attempt = 0; attempt < 2; attempt++) {
         const double *target = attempt == 0 ? yt : y;
         hebo_gp *gp = hebo_gp_create(h, &s->opt.gp, n, s->design.gp_dims, gpx, s->design.gp_lo,
@@ -158,7 +158,7 @@ static int suggest_model(dnnr_searcher *s, size_t q)
         goto done;
     double *gpx = buf, *y = gpx + n * D, *pop = y + n, *work = pop + N * d;
     double *opt = work + (N + rec_cap) * (D + 2) + rec_cap * d, *u = opt + d, *best_x = u + d;
-    size_t row = 0, best_row = 0;
+    size_t row = 0;
     double best_y = INFINITY;
     for (size_t i = 0; i < s->n_obs; i++) {
         if (!(s->obs[i].ok || !s->opt.drop_failed))
@@ -168,12 +168,10 @@ static int suggest_model(dnnr_searcher *s, size_t q)
         y[row] = s->obs[i].ok ? s->obs[i].y : worst;
         if (s->obs[i].ok && s->obs[i].y < best_y) {
             best_y = s->obs[i].y;
-            best_row = i;
             memcpy(best_x, opt, d * sizeof *opt);
         }
         row++;
     }
-    (void)best_row;
     struct timespec t0, t1, t2;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     gp = fit_model(s, gpx, y, n, round);
@@ -247,8 +245,6 @@ static int suggest_model(dnnr_searcher *s, size_t q)
         pick[j] = t;
     }
     if (q > 2) {
-        double *rec_opt = a.gpx + (N + rec_cap) * D - 0; /* reuse: predictions per rec row */
-        (void)rec_opt;
         size_t arg_sigma = 0, arg_mu = 0;
         double max_var = -INFINITY, min_mu = INFINITY;
         for (size_t i = 0; i < n_rec; i++) {
@@ -293,8 +289,7 @@ done:
 
 int hebo_suggest(dnnr_searcher *s, size_t q)
 {
-    uint64_t round = s->n_suggest++;
-    (void)round;
+    s->n_suggest++; /* derives this suggestion's random streams */
     if (q == 0)
         q = 1;
     if (hebo_n_finite(s) < s->init_threshold)
