@@ -19,6 +19,7 @@ for f in ${FUNCTIONS:-branin hartmann6 rosenbrock ackley mixed}; do
         printf '%s\n' "$f $s"
         s=$((s + 1))
     done
-done | xargs -P "$JOBS" -L 1 sh -c \
-    "\"$BIN\" regret hebo \$0 0 \$1-\$((\$1 + 1)) $EVALS \"$OPTS\" | sed 's/\"searcher\": \"hebo\"/\"searcher\": \"$TAG\"/' > \"$OUT/parts/$TAG-\$0-\$1.jsonl\""
+done | BIN=$BIN OUT=$OUT TAG=$TAG OPTS=$OPTS EVALS=$EVALS xargs -P "$JOBS" -L 1 sh -c \
+    '"$BIN" regret hebo "$0" 0 "$1-$(($1 + 1))" "$EVALS" "$OPTS" |
+     sed "s/\"searcher\": \"hebo\"/\"searcher\": \"$TAG\"/" > "$OUT/parts/$TAG-$0-$1.jsonl"' 
 cat "$OUT"/parts/"$TAG"-*.jsonl > "$OUT/$TAG-all.jsonl"

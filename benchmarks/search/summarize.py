@@ -14,13 +14,15 @@ import sys
 FUNCTIONS = [("branin", "Branin (2)"), ("hartmann6", "Hartmann6 (6)"),
              ("rosenbrock", "Rosenbrock-4"), ("ackley", "Ackley-5"),
              ("mixed", "mixed (cat+int+float+log)")]
-SEARCHERS = ["hebo", "tpe", "random"]
+SEARCHERS = ["hebo", "tpe", "random", "hebo_1restart", "hebo_choice"]
 AT = [25, 50, 100]
 
 
 def load(directory):
     runs = {}
-    for path in glob.glob(os.path.join(directory, "*.jsonl")):
+    for path in sorted(glob.glob(os.path.join(directory, "*.jsonl"))):
+        # suggest-<setting>.jsonl: the setting names the options used
+        setting = os.path.basename(path)[len("suggest-"):-len(".jsonl")]
         with open(path) as f:
             for line in f:
                 line = line.strip()
@@ -30,8 +32,8 @@ def load(directory):
                 if "regret" in d:
                     runs.setdefault((d["searcher"], d["function"]), []).append(d["regret"])
                 elif "suggest_seconds" in d:
-                    runs.setdefault(("suggest", d["dim"], d["observations"]), []).append(
-                        d["suggest_seconds"])
+                    runs.setdefault(("suggest", setting, d["dim"], d["observations"]),
+                                    []).append(d["suggest_seconds"])
     return runs
 
 
@@ -65,11 +67,12 @@ def main():
             "|---|---|---|---|---|---|"] + verdicts
     times = sorted(k for k in runs if k[0] == "suggest")
     if times:
-        out += ["", "| hebo suggest time | dims | observations | median (s) | runs |",
-                "|---|---|---|---|---|"]
+        out += ["", "| hebo setting | dims | observations | median suggest CPU time (s) | "
+                "min | max | runs |", "|---|---|---|---|---|---|---|"]
         for k in times:
-            out.append("| | %d | %d | %.3f | %d |" % (k[1], k[2], statistics.median(runs[k]),
-                                                       len(runs[k])))
+            v = runs[k]
+            out.append("| %s | %d | %d | %.3f | %.3f | %.3f | %d |" % (
+                k[1], k[2], k[3], statistics.median(v), min(v), max(v), len(v)))
     print("\n".join(out))
 
 
