@@ -152,8 +152,13 @@ static int cuda_create(const dnnr_backend_init *init, dnnr_backend **out)
     const char *dev = getenv("DNNR_CUDA_DEVICE");
     b->device = dev ? atoi(dev) : 0;
     int n = 0;
-    int rc = cuda_check(b, cudaGetDeviceCount(&n), "cudaGetDeviceCount");
-    if (rc == DNNR_OK && (n < 1 || b->device < 0 || b->device >= n)) {
+    cudaError_t st = cudaGetDeviceCount(&n);
+    int rc = DNNR_OK;
+    if (st != cudaSuccess) { /* no driver or no device: not a fault of this plugin */
+        (void)cudaGetLastError();
+        host->set_error(host->ctx, "no usable CUDA GPU: %s", cudaGetErrorString(st));
+        rc = DNNR_EUNSUPPORTED;
+    } else if (n < 1 || b->device < 0 || b->device >= n) {
         host->set_error(host->ctx, "no CUDA device %d (%d present)", b->device, n);
         rc = DNNR_EUNSUPPORTED;
     }

@@ -128,20 +128,25 @@ static int conv_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
 }
 
 /* Which perf entry to take: the first (cuDNN sorts by expected speed) that
- * ran, is deterministic when asked, keeps FP32 when asked and fits the
- * workspace cap; failing the cap, the first otherwise acceptable one. */
-template <typename Perf> static int pick(const dnnr_backend *b, const Perf *perf, int n)
+ * ran, keeps FP32 when asked, is deterministic when asked and fits the
+ * workspace cap; failing that, without the cap; failing that (cuDNN has no
+ * deterministic algorithm for this shape), a non-deterministic one, which
+ * *relaxed reports so the plan can say so: better a slightly
+ * non-repeatable trial than an invalid one. */
+template <typename Perf>
+static int pick(const dnnr_backend *b, const Perf *perf, int n, int *relaxed)
 {
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < 3; pass++)
         for (int i = 0; i < n; i++) {
             if (perf[i].status != CUDNN_STATUS_SUCCESS)
                 continue;
-            if (b->deterministic && perf[i].determinism != CUDNN_DETERMINISTIC)
-                continue;
             if (!b->allow_tf32 && perf[i].mathType == CUDNN_TENSOR_OP_MATH)
+                continue;
+            if (pass < 2 && b->deterministic && perf[i].determinism != CUDNN_DETERMINISTIC)
                 continue;
             if (pass == 0 && perf[i].memory > CONV_WORKSPACE_CAP)
                 continue;
+            *relaxed = pass == 2 && b->deterministic;
             return i;
         }
     return -1;
@@ -150,7 +155,7 @@ template <typename Perf> static int pick(const dnnr_backend *b, const Perf *perf
 static int choose_algorithm(dnnr_backend *b, dnnr_plan *p)
 {
     enum { MAX_ALGOS = 16 };
-    int n = 0, i = -1, rc;
+    int n = 0, i = -1, relaxed = 0, rc;
     switch (p->d.op) {
     case DNNR_OP_CONV_FWD: {
         cudnnConvolutionFwdAlgoPerf_t perf[MAX_ALGOS];
@@ -158,7 +163,7 @@ static int choose_algorithm(dnnr_backend *b, dnnr_plan *p)
                                      b->cudnn, p->xdesc, p->wdesc, p->conv, p->ydesc, MAX_ALGOS,
                                      &n, perf),
                               "forward algorithm choice");
-        if (rc == DNNR_OK && (i = pick(b, perf, n)) >= 0) {
+        if (rc == DNNR_OK && (i = pick(b, perf, n, &relaxed)) >= 0) {
             p->algo = perf[i].algo;
             rc = cuda_cudnn_check(b, cudnnGetConvolutionForwardWorkspaceSize(
                                          b->cudnn, p->xdesc, p->wdesc, p->conv, p->ydesc,
@@ -173,7 +178,7 @@ static int choose_algorithm(dnnr_backend *b, dnnr_plan *p)
                                      b->cudnn, p->wdesc, p->ydesc, p->conv, p->xdesc, MAX_ALGOS,
                                      &n, perf),
                               "backward data algorithm choice");
-        if (rc == DNNR_OK && (i = pick(b, perf, n)) >= 0) {
+        if (rc == DNNR_OK && (i = pick(b, perf, n, &relaxed)) >= 0) {
             p->algo = perf[i].algo;
             rc = cuda_cudnn_check(b, cudnnGetConvolutionBackwardDataWorkspaceSize(
                                          b->cudnn, p->wdesc, p->ydesc, p->conv, p->xdesc,
@@ -188,7 +193,7 @@ static int choose_algorithm(dnnr_backend *b, dnnr_plan *p)
                                      b->cudnn, p->xdesc, p->ydesc, p->conv, p->wdesc, MAX_ALGOS,
                                      &n, perf),
                               "backward weights algorithm choice");
-        if (rc == DNNR_OK && (i = pick(b, perf, n)) >= 0) {
+        if (rc == DNNR_OK && (i = pick(b, perf, n, &relaxed)) >= 0) {
             p->algo = perf[i].algo;
             rc = cuda_cudnn_check(b, cudnnGetConvolutionBackwardFilterWorkspaceSize(
                                          b->cudnn, p->xdesc, p->ydesc, p->conv, p->wdesc,
@@ -201,10 +206,16 @@ static int choose_algorithm(dnnr_backend *b, dnnr_plan *p)
     if (rc)
         return rc;
     if (i < 0) {
-        b->host->set_error(b->host->ctx, "cuDNN offers no %salgorithm for this convolution",
-                           b->deterministic ? "deterministic " : "");
+        b->host->set_error(b->host->ctx, "cuDNN offers no FP32 algorithm for this convolution");
         return DNNR_EUNSUPPORTED;
     }
+    if (relaxed && b->host->log)
+        b->host->log(b->host->ctx, DNNR_LOG_WARN,
+                     "cuDNN has no deterministic algorithm for convolution op %d "
+                     "(%lldx%lldx%lldx%lld, %lld filters): using algorithm %d",
+                     (int)p->d.op, (long long)p->d.dims[0][0], (long long)p->d.dims[0][1],
+                     (long long)p->d.dims[0][2], (long long)p->d.dims[0][3],
+                     (long long)p->d.dims[1][3], p->algo);
     return cuda_workspace_reserve(b, p->ws_bytes);
 }
 
