@@ -20,15 +20,13 @@
 #include "util/io.h"
 #include "util/json.h"
 
+#include "run_harness.h"
+
 #define GOOD_PLUGINS DNNR_TEST_BUILD_DIR "/test-plugins/good"
 
 static char workdir[256];
 
-static void make_workdir(void)
-{
-    snprintf(workdir, sizeof workdir, "/tmp/dnnr_orch_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(workdir));
-}
+static void make_workdir(void) { harness_workdir(workdir, sizeof workdir, "orch"); }
 
 static void write_text(const char *name, const char *text)
 {
@@ -61,42 +59,14 @@ static void write_experiment(const char *searchers, const char *extra)
     write_text("exp.cfg", text);
 }
 
-/* Run the experiment in-process into workdir/out_name. */
 static int run_experiment(const char *out_name, int resume, int workers, dnnr_error *err)
 {
-    char exp_path[512], out[512];
-    snprintf(exp_path, sizeof exp_path, "%s/exp.cfg", workdir);
-    snprintf(out, sizeof out, "%s/%s", workdir, out_name);
-    dnnr_experiment *e = NULL;
-    int rc = dnnr__experiment_read(exp_path, &e, err);
-    if (rc)
-        return rc;
-    dnnr_registry *reg = dnnr__registry_create();
-    dnnr__registry_discover(reg, (const char *const *)e->plugin_paths, e->n_plugin_paths);
-    dnnr_run_options opt = {.out_dir = out, .resume = resume, .workers = workers};
-    rc = dnnr__experiment_run(e, reg, &opt, err);
-    dnnr__registry_destroy(reg);
-    dnnr__experiment_destroy(e);
-    return rc;
+    return harness_run(workdir, out_name, resume, workers, err);
 }
 
 static dnnr_journal_lines read_trials(const char *out_name)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s/trials.jsonl", workdir, out_name);
-    dnnr_journal_lines lines;
-    dnnr_error err;
-    ck_assert_int_eq(dnnr__journal_read_lines(path, &lines, &err), DNNR_OK);
-    /* Keep the trials: drop the experiment and subject records. */
-    size_t kept = 0;
-    for (size_t i = 0; i < lines.n; i++) {
-        if (dnnr__json_get(lines.items[i], "kind"))
-            dnnr__json_free(lines.items[i]);
-        else
-            lines.items[kept++] = lines.items[i];
-    }
-    lines.n = kept;
-    return lines;
+    return harness_journal(workdir, out_name, 1);
 }
 
 /* What identifies a trial and its result, without timestamps and costs. */
@@ -242,16 +212,7 @@ START_TEST(same_file_same_trials_and_report_rebuilds)
 }
 END_TEST
 
-/* Trials journaled so far (metadata lines have no "trial"). */
-static size_t lines_in(const char *path)
-{
-    char *text = dnnr__read_file(path, NULL);
-    size_t n = 0;
-    for (char *c = text; c && (c = strstr(c, "\"trial\":")); c++)
-        n++;
-    dnnr__free(text);
-    return n;
-}
+static size_t lines_in(const char *path) { return harness_trial_count(path); }
 
 /* Kill a run with SIGKILL once `kill_after` trials are journaled, resume it,
  * and compare with an uninterrupted run. */

@@ -20,13 +20,11 @@
 #include "util/io.h"
 #include "util/json.h"
 
+#include "run_harness.h"
+
 static char workdir[256];
 
-static void make_workdir(void)
-{
-    snprintf(workdir, sizeof workdir, "/tmp/dnnr_proto_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(workdir));
-}
+static void make_workdir(void) { harness_workdir(workdir, sizeof workdir, "proto"); }
 
 static void write_experiment(const char *extra)
 {
@@ -43,31 +41,10 @@ static void write_experiment(const char *extra)
 
 static int run_experiment(const char *out_name, int resume, dnnr_error *err)
 {
-    char exp_path[512], out[512];
-    snprintf(exp_path, sizeof exp_path, "%s/exp.cfg", workdir);
-    snprintf(out, sizeof out, "%s/%s", workdir, out_name);
-    dnnr_experiment *e = NULL;
-    int rc = dnnr__experiment_read(exp_path, &e, err);
-    if (rc)
-        return rc;
-    dnnr_registry *reg = dnnr__registry_create();
-    dnnr__registry_discover(reg, (const char *const *)e->plugin_paths, e->n_plugin_paths);
-    dnnr_run_options opt = {.out_dir = out, .resume = resume};
-    rc = dnnr__experiment_run(e, reg, &opt, err);
-    dnnr__registry_destroy(reg);
-    dnnr__experiment_destroy(e);
-    return rc;
+    return harness_run(workdir, out_name, resume, 0, err);
 }
 
-static dnnr_journal_lines journal(const char *out_name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s/trials.jsonl", workdir, out_name);
-    dnnr_journal_lines lines;
-    dnnr_error err;
-    ck_assert_int_eq(dnnr__journal_read_lines(path, &lines, &err), DNNR_OK);
-    return lines;
-}
+static dnnr_journal_lines journal(const char *out_name) { return harness_journal(workdir, out_name, 0); }
 
 static int is(const dnnr_json *l, const char *key, const char *value)
 {
@@ -130,15 +107,7 @@ START_TEST(d1_pipeline_with_a_cost_budget)
 }
 END_TEST
 
-static size_t trial_lines(const char *path)
-{
-    char *text = dnnr__read_file(path, NULL);
-    size_t n = 0;
-    for (char *c = text; c && (c = strstr(c, "\"trial\":")); c++)
-        n++;
-    dnnr__free(text);
-    return n;
-}
+static size_t trial_lines(const char *path) { return harness_trial_count(path); }
 
 /* What identifies a trial's result, timestamps and seconds aside. */
 static char *signature(const dnnr_json *t)
