@@ -52,10 +52,10 @@ void dnnr__optim_next(dnnr__optim_clock *c, dnnr_optimizer opt, double lr, dnnr_
         lr = lr / (1 - pow(b1, t));
         break;
     case DNNR_UPDATE_NADAM: {
-        /* Keras' schedule_decay 0.004 becomes OptimizerV2's `decay`, so it
-         * also decays the learning rate: lr / (1 + 0.004 * iterations). */
+        /* Keras' schedule_decay 0.004 becomes OptimizerV2's `decay`, which
+         * Nadam uses only in its momentum schedule: its _prepare_local does
+         * not decay the learning rate. */
         const double decay = 0.004;
-        lr = lr / (1 + decay * (t - 1));
         double mu_t = b1 * (1 - 0.5 * pow(0.96, decay * t));
         double mu_t1 = b1 * (1 - 0.5 * pow(0.96, decay * (t + 1)));
         double m_new = c->nadam_m_cache * mu_t, m_next = m_new * mu_t1;

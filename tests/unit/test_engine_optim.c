@@ -59,7 +59,7 @@ static void ref_step(dnnr_optimizer opt, double lr, int t, ref_state *s, const d
             s->w[i] -= lr / (1 - pow(b1, t)) * s->s1[i] / (s->s2[i] + eps);
             break;
         case DNNR_UPDATE_NADAM: {
-            double lr_t = lr / (1 + 0.004 * (t - 1));
+            double lr_t = lr; /* Nadam's _prepare_local does not decay lr */
             s->s1[i] = b1 * s->s1[i] + (1 - b1) * gi;
             s->s2[i] = b2 * s->s2[i] + (1 - b2) * gi * gi;
             double g_prime = gi / (1 - m_new);
