@@ -1,4 +1,5 @@
 #include "kernel.h"
+#include "linalg.h"
 
 #include <math.h>
 #include <string.h>
@@ -18,7 +19,7 @@ double hebo_matern32(const double *x, const double *y, const double *ls, size_t 
 }
 
 /* Both the matrix and the cross vector need the same per-pair arithmetic. */
-static double pair_value(const double *a, const double *b, size_t dims, const double *inv_ls2,
+HEBO_BODY double pair_value(const double *a, const double *b, size_t dims, const double *inv_ls2,
                          double lin_var, double mat_var, double *e_out)
 {
     double dot0 = 0.0, dot1 = 0.0, r0 = 0.0, r1 = 0.0;
@@ -46,7 +47,7 @@ static double pair_value(const double *a, const double *b, size_t dims, const do
 /* Stack buffers bound D; the GP input width is checked against it at create. */
 #define HEBO_MAX_DIMS 4096
 
-static void inverse_squares(const double *theta, size_t dims, double *inv_ls2)
+HEBO_BODY void inverse_squares(const double *theta, size_t dims, double *inv_ls2)
 {
     for (size_t j = 0; j < dims; j++) {
         double l = theta[HEBO_TH_LS(j)];
@@ -54,8 +55,8 @@ static void inverse_squares(const double *theta, size_t dims, double *inv_ls2)
     }
 }
 
-void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *theta, double *k,
-                        double *e)
+HEBO_BODY void kernel_matrix_body(const double *w, size_t n, size_t dims, const double *theta,
+                                   double *k, double *e)
 {
     double inv_ls2[HEBO_MAX_DIMS];
     inverse_squares(theta, dims, inv_ls2);
@@ -71,8 +72,8 @@ void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *th
     }
 }
 
-void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t dims,
-                       const double *theta, double *out)
+HEBO_BODY void kernel_cross_body(const double *wstar, const double *w, size_t n, size_t dims,
+                                  const double *theta, double *out)
 {
     double inv_ls2[HEBO_MAX_DIMS];
     inverse_squares(theta, dims, inv_ls2);
@@ -89,9 +90,9 @@ double hebo_kernel_diag(const double *wstar, size_t dims, const double *theta)
     return theta[HEBO_TH_LIN] * dot + theta[HEBO_TH_MAT];
 }
 
-void hebo_kernel_grad(const double *w, size_t n, size_t dims, const double *theta,
-                      const double *k, const double *e, double *g, double *g_theta, double *g_w,
-                      double *work)
+HEBO_BODY void kernel_grad_body(const double *w, size_t n, size_t dims, const double *theta,
+                                 const double *k, const double *e, double *g, double *g_theta,
+                                 double *g_w, double *work)
 {
     double lin = theta[HEBO_TH_LIN], mat = theta[HEBO_TH_MAT], noise = theta[HEBO_TH_NOISE];
     double *gw_lin = work;            /* G w            (n x D) */
@@ -145,4 +146,64 @@ void hebo_kernel_grad(const double *w, size_t n, size_t dims, const double *thet
         }
         g_theta[HEBO_TH_LS(j)] = -acc * inv_l2 / l;
     }
+}
+
+HEBO_AVX2 static void kernel_matrix_avx2(const double *w, size_t n, size_t dims,
+                                         const double *theta, double *k, double *e)
+{
+    kernel_matrix_body(w, n, dims, theta, k, e);
+}
+static void kernel_matrix_base(const double *w, size_t n, size_t dims, const double *theta,
+                               double *k, double *e)
+{
+    kernel_matrix_body(w, n, dims, theta, k, e);
+}
+void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *theta, double *k,
+                        double *e)
+{
+    if (HEBO_HAVE_AVX2())
+        kernel_matrix_avx2(w, n, dims, theta, k, e);
+    else
+        kernel_matrix_base(w, n, dims, theta, k, e);
+}
+
+HEBO_AVX2 static void kernel_cross_avx2(const double *wstar, const double *w, size_t n,
+                                        size_t dims, const double *theta, double *out)
+{
+    kernel_cross_body(wstar, w, n, dims, theta, out);
+}
+static void kernel_cross_base(const double *wstar, const double *w, size_t n, size_t dims,
+                              const double *theta, double *out)
+{
+    kernel_cross_body(wstar, w, n, dims, theta, out);
+}
+void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t dims,
+                       const double *theta, double *out)
+{
+    if (HEBO_HAVE_AVX2())
+        kernel_cross_avx2(wstar, w, n, dims, theta, out);
+    else
+        kernel_cross_base(wstar, w, n, dims, theta, out);
+}
+
+HEBO_AVX2 static void kernel_grad_avx2(const double *w, size_t n, size_t dims,
+                                       const double *theta, const double *k, const double *e,
+                                       double *g, double *g_theta, double *g_w, double *work)
+{
+    kernel_grad_body(w, n, dims, theta, k, e, g, g_theta, g_w, work);
+}
+static void kernel_grad_base(const double *w, size_t n, size_t dims, const double *theta,
+                             const double *k, const double *e, double *g, double *g_theta,
+                             double *g_w, double *work)
+{
+    kernel_grad_body(w, n, dims, theta, k, e, g, g_theta, g_w, work);
+}
+void hebo_kernel_grad(const double *w, size_t n, size_t dims, const double *theta,
+                      const double *k, const double *e, double *g, double *g_theta, double *g_w,
+                      double *work)
+{
+    if (HEBO_HAVE_AVX2())
+        kernel_grad_avx2(w, n, dims, theta, k, e, g, g_theta, g_w, work);
+    else
+        kernel_grad_base(w, n, dims, theta, k, e, g, g_theta, g_w, work);
 }

@@ -5,7 +5,7 @@
 
 /* Four partial sums: the compiler may not reassociate a reduction itself,
  * and the dot products of the factorisation are the GP's hottest loop. */
-static inline double dot(const double *a, const double *b, size_t n)
+HEBO_BODY double dot(const double *a, const double *b, size_t n)
 {
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
     size_t k = 0;
@@ -20,7 +20,7 @@ static inline double dot(const double *a, const double *b, size_t n)
     return (s0 + s1) + (s2 + s3);
 }
 
-int hebo_cholesky(double *a, size_t n)
+HEBO_BODY int cholesky_body(double *a, size_t n)
 {
     for (size_t j = 0; j < n; j++) {
         double *rj = a + j * n;
@@ -65,7 +65,7 @@ int hebo_jitchol(const double *k, size_t n, double *l, double *jitter_out)
     return -1;
 }
 
-void hebo_solve_lower(const double *l, size_t n, double *b)
+HEBO_BODY void solve_lower_body(const double *l, size_t n, double *b)
 {
     for (size_t i = 0; i < n; i++) {
         const double *ri = l + i * n;
@@ -84,7 +84,7 @@ void hebo_solve_lower_t(const double *l, size_t n, double *b)
     }
 }
 
-void hebo_chol_inverse(const double *l, size_t n, double *inv, double *work)
+HEBO_BODY void chol_inverse_body(const double *l, size_t n, double *inv, double *work)
 {
     /* M = L^-1 row by row (lower), then K^-1 = M^T M accumulated as rank-1
      * updates of M's rows, so every inner loop runs over contiguous memory. */
@@ -117,4 +117,50 @@ void hebo_chol_inverse(const double *l, size_t n, double *inv, double *work)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
             inv[j * n + i] = inv[i * n + j];
+}
+
+int hebo_have_avx2(void)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+HEBO_AVX2 static int cholesky_avx2(double *a, size_t n) { return cholesky_body(a, n); }
+static int cholesky_base(double *a, size_t n) { return cholesky_body(a, n); }
+int hebo_cholesky(double *a, size_t n)
+{
+    return HEBO_HAVE_AVX2() ? cholesky_avx2(a, n) : cholesky_base(a, n);
+}
+
+HEBO_AVX2 static void solve_lower_avx2(const double *l, size_t n, double *b)
+{
+    solve_lower_body(l, n, b);
+}
+static void solve_lower_base(const double *l, size_t n, double *b) { solve_lower_body(l, n, b); }
+void hebo_solve_lower(const double *l, size_t n, double *b)
+{
+    if (HEBO_HAVE_AVX2())
+        solve_lower_avx2(l, n, b);
+    else
+        solve_lower_base(l, n, b);
+}
+
+HEBO_AVX2 static void chol_inverse_avx2(const double *l, size_t n, double *inv, double *work)
+{
+    chol_inverse_body(l, n, inv, work);
+}
+static void chol_inverse_base(const double *l, size_t n, double *inv, double *work)
+{
+    chol_inverse_body(l, n, inv, work);
+}
+void hebo_chol_inverse(const double *l, size_t n, double *inv, double *work)
+{
+    if (HEBO_HAVE_AVX2())
+        chol_inverse_avx2(l, n, inv, work);
+    else
+        chol_inverse_base(l, n, inv, work);
 }

@@ -7,6 +7,24 @@
 
 #include <stddef.h>
 
+/* The hottest loops are compiled twice, for AVX2 and for the baseline, and
+ * picked at run time. The results are bit-identical: ISO C mode keeps
+ * -ffp-contract=off and no reduction is reordered, so only the width of the
+ * elementwise loops changes. (GCC's target_clones would export the
+ * functions from the plugin, so the dispatch is written out.) */
+#if defined(__GNUC__) && defined(__x86_64__)
+#define HEBO_BODY static inline __attribute__((always_inline))
+#define HEBO_AVX2 __attribute__((target("avx2")))
+#define HEBO_HAVE_AVX2() hebo_have_avx2()
+#else
+#define HEBO_BODY static inline
+#define HEBO_AVX2
+#define HEBO_HAVE_AVX2() 0
+#endif
+
+/** Nonzero when the CPU runs AVX2 code. */
+int hebo_have_avx2(void);
+
 /** In-place Cholesky A = L L^T (lower). Returns 0, or -1 when A is not PD. */
 int hebo_cholesky(double *a, size_t n);
 
