@@ -30,9 +30,14 @@
  * gradient norms, weight norms and zero shares (AUTOTRAINER.md section 2).
  * The searcher decides which epochs it checks (AutoTrainer: e mod 3 = 0).
  *
- * Weights files (save_weights_path / warm_start_path): see weights.h.
- * Warm start loads every tensor (shapes must match the model) and starts a
- * fresh optimiser (state zero, step counter 1). */
+ * Weights files (save_weights_path / warm_start_path): see weights.h. The
+ * engine saves after a trial that ends OK (the core passes a path for
+ * requests flagged DNNR_TRIAL_KEEP_WEIGHTS). Warm start loads every tensor
+ * (shapes must match the model) and starts a fresh optimiser (state zero,
+ * step counter 1); a missing, corrupt or mismatched file is an error.
+ *
+ * Threads: the backend is created inside dnnr__engine_train (that is where
+ * OpenMP starts), so call it only in worker processes. */
 #ifndef DNNR_ENGINE_ENGINE_H
 #define DNNR_ENGINE_ENGINE_H
 
