@@ -337,8 +337,9 @@ static int allocate(dnnr__net *net, dnnr_error *err)
     return rc;
 }
 
-/* Keras initialisation, one stream per parameter so adding a layer does not
- * shift the draws of the others. */
+/* Keras initialisation, one stream per parameter tensor (derived from its
+ * index), so a tensor's values do not depend on how many draws the tensors
+ * before it took. */
 static int initialise(dnnr__net *net, uint64_t key, char *why, size_t why_len, dnnr_error *err)
 {
     for (uint32_t i = 0; i < net->n_params; i++) {
