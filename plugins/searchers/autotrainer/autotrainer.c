@@ -56,8 +56,8 @@ struct dnnr_searcher {
     /* counters over the whole instance (logged at destroy) */
     uint32_t n_runs, n_solved, n_detect_none, n_trials, n_na, n_fail_nan;
     at_params mon;          /* the monitor state of the last request */
-    char pending_text[512]; /* what happened since the last note */
-    char note[1536];
+    char pending_text[1024]; /* what happened since the last note */
+    char note[3072];
 };
 
 static void add_text(dnnr_searcher *s, const char *fmt, ...) DNNR_PRINTF(2, 3);
@@ -162,7 +162,7 @@ static int ask_detection(dnnr_searcher *s, dnnr_trial_request *req)
     req->warm_start = -1;
     snprintf(s->note, sizeof s->note,
              "AutoTrainer run %u: detection training of the start configuration (checks every "
-             "%u epochs; gated rules from epoch %.0f). %s",
+             "%u epochs; gated rules once k >= %.1f epochs). %s",
              s->run, s->o.params.g, s->o.params.judgment * at_config_epochs(s->space, s->start),
              s->pending_text);
     s->round = 0;
