@@ -39,6 +39,7 @@ run() {
     return $rc
 }
 
+export CK_FORK=yes
 [ -d /usr/local/cuda/bin ] && export PATH=/usr/local/cuda/bin:$PATH
 [ -d /usr/local/cuda/lib64 ] && export LD_LIBRARY_PATH=/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 
@@ -67,7 +68,7 @@ if run build 240 make -C "$BUILD" -j"$JOBS" $TARGETS; then
     say "PASS build ($(elapsed) s so far)"
 else
     say "FAIL build (logs/build.log), the first errors:"
-    grep -m8 -i "error" "$OUT/logs/build.log" | tee -a "$SUMMARY"
+    grep -m8 -E "error:|Error [0-9]|undefined reference" "$OUT/logs/build.log" | tee -a "$SUMMARY"
 fi
 T=$BUILD/plugins/backends/cuda/tests
 
@@ -88,7 +89,7 @@ check() {
 }
 
 # 2.-4.
-check test_backend_cuda 60 "cuda probe|Checks|Failure|Error" env CK_FORK=yes "$BUILD/tests/unit/test_backend_cuda"
+check test_backend_cuda 60 "cuda probe|Checks|Failure|Error" "$BUILD/tests/unit/test_backend_cuda"
 check test_cuda_conformance 120 "^FAIL|conformance cases|  (onednn|cuda):" "$T/test_cuda_conformance"
 check test_cuda_oom 90 "^(ok|FAIL)" "$T/test_cuda_oom"
 

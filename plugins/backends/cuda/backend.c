@@ -196,7 +196,8 @@ static int cuda_buffer_alloc(dnnr_backend *b, size_t bytes, dnnr_buffer **out)
     if (!buf)
         return DNNR_ENOMEM;
     char what[96];
-    snprintf(what, sizeof what, "cudaMalloc of %zu MiB", bytes >> 20);
+    snprintf(what, sizeof what, "cudaMalloc of %zu bytes (%.1f MiB)", bytes,
+             (double)bytes / 1048576.0);
     int rc = device_alloc(b, &buf->data, bytes, what);
     if (rc != DNNR_OK) {
         b->host->free(b->host->ctx, buf);
