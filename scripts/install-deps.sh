@@ -12,6 +12,7 @@ packages=(
   libexpat1-dev      # test_figures parses the SVG figures back
   dataset-fashion-mnist  # offline stand-in for MNIST and (made CIFAR-shaped) CIFAR-10
   fortunes           # offline stand-in for the Reuters newswires (textcat loader)
+  libopenmpi-dev openmpi-bin  # `mpirun dnnrepair run` across ranks (optional: built when found)
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "config/experiment.h"
 #include "report/report.h"
+#include "run/mpi_pool.h"
 #include "run/orchestrator.h"
 
 static int run_usage(int code)
@@ -54,13 +55,30 @@ int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
         return 2;
     }
     dnnr_error err = {{0}};
-    dnnr_experiment *e = NULL;
-    if (dnnr__experiment_read(file, &e, &err)) {
+    int rank = 0, ranks = 1;
+    if (dnnr__mpi_begin(&rank, &ranks, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    dnnr_experiment *e = NULL;
+    if (dnnr__experiment_read(file, &e, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        if (rank > 0) /* rank 0 hears why this rank takes no trials */
+            dnnr__mpi_rank_serve(NULL, NULL, workers, backend, stop, &err);
+        dnnr__mpi_end();
+        return rank > 0 ? 0 : 1;
+    }
     dnnr_registry *reg = dnnr__cli_registry((const char *const *)e->plugin_paths, e->n_plugin_paths, 0);
     int rc = reg ? DNNR_OK : DNNR_ENOMEM;
+    if (rank > 0) { /* under MPI: train what rank 0 sends */
+        if (rc)
+            dnnr__error_set(&err, rc, "out of memory");
+        dnnr__mpi_rank_serve(rc ? NULL : e, reg, workers, backend, stop, &err);
+        dnnr__registry_destroy(reg);
+        dnnr__experiment_destroy(e);
+        dnnr__mpi_end();
+        return 0;
+    }
     dnnr_run_options opt = {.out_dir = out, .resume = resume, .workers = workers, .backend = backend,
                             .progress = stderr, .progress_live = isatty(STDERR_FILENO),
                             .stop = stop};
@@ -73,6 +91,7 @@ int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
                 out ? out : e->output);
     dnnr__registry_destroy(reg);
     dnnr__experiment_destroy(e);
+    dnnr__mpi_end();
     return rc == DNNR_ECANCELLED ? 130 : rc ? 1 : 0;
 }
 

@@ -15,6 +15,7 @@
 #include "host/host.h"
 #include "config/cfg_json.h"
 #include "report/report.h"
+#include "run/mpi_pool.h"
 #include "run/run_state.h"
 #include "space/space.h"
 #include "util/alloc.h"
@@ -510,8 +511,9 @@ static int start_queued(orchestrator *o, size_t worker)
         }
     }
     dnnr_error err;
-    int rc = dnnr__worker_start(&o->workers[worker], dnnr__trial_execute, NULL, &slot->job,
-                                timeout, slot, &err);
+    int rc = o->mpi ? dnnr__mpi_pool_start(o->mpi, worker, &slot->job, timeout, &err)
+                    : dnnr__worker_start(&o->workers[worker], dnnr__trial_execute, NULL,
+                                         &slot->job, timeout, slot, &err);
     if (rc) {
         dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "%s", err.msg);
         slot->done = 1;
@@ -525,11 +527,16 @@ static int start_queued(orchestrator *o, size_t worker)
     return DNNR_OK;
 }
 
+static int worker_free(const orchestrator *o, size_t w)
+{
+    return o->mpi ? dnnr__mpi_pool_free(o->mpi, w) : o->workers[w].pid <= 0;
+}
+
 /* Fill free workers with queued trials, activating runs while none is queued. */
 static void fill(orchestrator *o)
 {
     for (size_t w = 0; w < o->n_workers && !o->fatal; w++) {
-        if (o->workers[w].pid > 0)
+        if (!worker_free(o, w))
             continue;
         /* Runs start in order; a subject's runs wait for its faulty model's
          * reference trainings, which define their budgets and cost unit. */
@@ -549,6 +556,8 @@ static void fill(orchestrator *o)
 
 static int busy_workers(const orchestrator *o)
 {
+    if (o->mpi)
+        return (int)dnnr__mpi_pool_busy(o->mpi);
     int n = 0;
     for (size_t w = 0; w < o->n_workers; w++)
         n += o->workers[w].pid > 0;
@@ -558,6 +567,10 @@ static int busy_workers(const orchestrator *o)
 static void stop_workers(orchestrator *o)
 {
     /* Trials in flight are not journaled: --resume runs them again. */
+    if (o->mpi) {
+        dnnr__mpi_pool_abandon(o->mpi);
+        memset(o->slots, 0, o->n_workers * sizeof *o->slots);
+    }
     for (size_t i = 0; i < o->n_workers; i++) {
         if (o->workers[i].pid > 0) {
             dnnr__worker_kill(&o->workers[i]);
@@ -566,15 +579,54 @@ static void stop_workers(orchestrator *o)
     }
 }
 
+/* MPI: a lost rank's trial goes back to the front of the queue, to start
+ * afresh on another rank (its job and weights paths are made again). */
+static void requeue(orchestrator *o, trial_slot *slot)
+{
+    dnnr__free(slot->weights_in);
+    dnnr__free(slot->weights_out);
+    slot->weights_in = slot->weights_out = NULL;
+    slot->budget_limited = 0;
+    if (push(&o->queue, &o->n_queue, &o->cap_queue, slot)) {
+        dnnr_error err;
+        dnnr__error_set(&err, DNNR_ENOMEM, "out of memory");
+        set_fatal(o, &err);
+        return;
+    }
+    memmove(o->queue + 1, o->queue, (o->n_queue - 1) * sizeof *o->queue);
+    o->queue[0] = slot;
+}
+
+/* MPI: nothing runs, yet trials wait; ranks still loading their data will
+ * take them, and when every rank is gone the run stops, resumable. */
+static int waiting_for_ranks(orchestrator *o)
+{
+    if (!o->mpi || (o->n_queue == 0 && o->next_pending >= o->n_runs))
+        return 0;
+    if (dnnr__mpi_pool_dead(o->mpi)) {
+        dnnr_error err;
+        dnnr__error_set(&err, DNNR_EIO, "every MPI rank that trains was lost or failed to start; "
+                                        "continue with --resume");
+        set_fatal(o, &err);
+        return 0;
+    }
+    return dnnr__mpi_pool_starting(o->mpi) > 0;
+}
+
 static void loop(orchestrator *o)
 {
     for (;;) {
         fill(o);
-        if (o->fatal || busy_workers(o) == 0)
+        if (o->fatal || (busy_workers(o) == 0 && !waiting_for_ranks(o)))
             break;
         dnnr_outcome out;
-        int w = dnnr__workers_wait(o->workers, o->n_workers, 1.0, &out);
-        if (w >= 0) {
+        int lost = 0;
+        int w = o->mpi ? dnnr__mpi_pool_wait(o->mpi, 1.0, &out, &lost)
+                       : dnnr__workers_wait(o->workers, o->n_workers, 1.0, &out);
+        if (w >= 0 && lost) {
+            requeue(o, o->slots[w]);
+            o->slots[w] = NULL;
+        } else if (w >= 0) {
             trial_slot *slot = o->slots[w];
             o->slots[w] = NULL;
             slot->outcome = out;
@@ -801,6 +853,7 @@ static void teardown(orchestrator *o)
         if (o->workers)
             dnnr__buf_free(&o->workers[w].received);
     }
+    dnnr__mpi_pool_close(o->mpi);
     /* Every slot not yet told sits in its run's open list (the queue and the
      * workers only borrow it). */
     for (size_t i = 0; i < o->n_runs; i++) {
@@ -829,10 +882,15 @@ int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_
     o.n_workers = (size_t)(opt->workers > 0 ? opt->workers : e->workers);
     o.window = (uint64_t)e->workers; /* from the file, so -j never changes what runs */
     o.rts = dnnr__alloc(e->n_subjects, sizeof *o.rts);
+    /* Under MPI with other ranks, they train: their slots stand for workers. */
+    int rc = o.rts ? dnnr__mpi_pool_open(reg, o.rts, e->n_subjects, o.n_workers, &o.mpi, err)
+                   : DNNR_OK;
+    if (o.mpi)
+        o.n_workers = dnnr__mpi_pool_slots(o.mpi);
     o.workers = dnnr__alloc(o.n_workers, sizeof *o.workers);
     o.slots = dnnr__alloc(o.n_workers, sizeof *o.slots);
-    int rc = (!o.rts || !o.workers || !o.slots) ? dnnr__error_set(err, DNNR_ENOMEM, "out of memory")
-                                                : DNNR_OK;
+    if (!rc && (!o.rts || !o.workers || !o.slots))
+        rc = dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     uint32_t threads = (uint32_t)e->threads;
     if (threads == 0) { /* share the cores out among the workers */
         long cores = sysconf(_SC_NPROCESSORS_ONLN);

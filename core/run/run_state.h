@@ -73,6 +73,7 @@ typedef struct orchestrator {
     dnnr_worker *workers;
     trial_slot **slots; /* slots[i] is what workers[i] runs */
     size_t n_workers;
+    struct dnnr_mpi_pool *mpi; /* under MPI: the other ranks' slots replace workers */
     trial_slot **queue; /* asked, waiting for a free worker */
     size_t n_queue, cap_queue;
     dnnr_journal_lines journal_lines;
