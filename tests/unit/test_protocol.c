@@ -104,6 +104,31 @@ START_TEST(d1_pipeline_with_a_cost_budget)
     dnnr__free(md);
     snprintf(path, sizeof path, "%s/out/plots/boxplots.svg", workdir);
     ck_assert_int_eq(access(path, R_OK), 0);
+
+    /* `dnnrepair report` rebuilds every file byte for byte from trials.jsonl. */
+    static const char *const files[] = {"report.md", "summary.csv", "plots/ir.svg",
+                                        "plots/boxplots.svg", "plots/complexity.svg"};
+    char *before[5];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "%s/out/%s", workdir, files[i]);
+        before[i] = dnnr__read_file(path, NULL);
+        ck_assert_ptr_nonnull(before[i]);
+        unlink(path);
+    }
+    dnnr_registry *reg = dnnr__registry_create();
+    const char *dirs[] = {DNNR_TEST_PLUGIN_DIR};
+    dnnr__registry_discover(reg, dirs, 1);
+    snprintf(path, sizeof path, "%s/out", workdir);
+    ck_assert_msg(dnnr__report_write(path, reg, &err) == DNNR_OK, "%s", err.msg);
+    dnnr__registry_destroy(reg);
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "%s/out/%s", workdir, files[i]);
+        char *after = dnnr__read_file(path, NULL);
+        ck_assert_ptr_nonnull(after);
+        ck_assert_msg(!strcmp(before[i], after), "%s differs after `report`", files[i]);
+        dnnr__free(after);
+        dnnr__free(before[i]);
+    }
 }
 END_TEST
 
