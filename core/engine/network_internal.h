@@ -28,6 +28,7 @@ typedef struct dnnr__node {
     int32_t p_first;         /* index of its first parameter, -1 none */
     dnnr_buffer *zero_bias, *bias_grad_sink; /* use_bias = false */
     double momentum;
+    int fused_act;           /* conv: fwd.algorithm = 1 + this activation's eltwise code */
 } dnnr__node;
 
 #define DNNR_NET_PLANSETS 6
@@ -36,6 +37,7 @@ typedef struct planset {
     int64_t n; /* 0 = unused */
     uint64_t last_used;
     dnnr_plan **fwd, **fwd_infer, **bwd_data, **bwd_weights, **bwd_infer; /* one per node */
+    dnnr_plan **act_bwd; /* convolutions with a fused activation */
 } planset;
 
 struct dnnr__net {

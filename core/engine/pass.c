@@ -122,6 +122,7 @@ static void free_set(dnnr__net *net, planset *s)
         dnnr__device_plan_free(net->dev, s->bwd_data[i]);
         dnnr__device_plan_free(net->dev, s->bwd_weights[i]);
         dnnr__device_plan_free(net->dev, s->bwd_infer[i]);
+        dnnr__device_plan_free(net->dev, s->act_bwd[i]);
     }
     dnnr__free(s->fwd);
     memset(s, 0, sizeof *s);
@@ -147,7 +148,7 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
             victim = &net->sets[i];
     }
     free_set(net, victim);
-    dnnr_plan **all = dnnr__alloc(5 * (size_t)net->n_nodes, sizeof *all);
+    dnnr_plan **all = dnnr__alloc(6 * (size_t)net->n_nodes, sizeof *all);
     if (!all)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     victim->fwd = all;
@@ -155,6 +156,7 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
     victim->bwd_data = all + 2 * net->n_nodes;
     victim->bwd_weights = all + 3 * net->n_nodes;
     victim->bwd_infer = all + 4 * net->n_nodes;
+    victim->act_bwd = all + 5 * net->n_nodes;
     int rc = DNNR_OK;
     for (uint32_t i = 0; rc == DNNR_OK && i < net->n_nodes; i++) {
         dnnr_op_desc f, bd, bw, inf;
@@ -166,6 +168,14 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
             rc = dnnr__device_plan(net->dev, &bw, &victim->bwd_weights[i], err);
         if (rc == DNNR_OK && (int)inf.op >= 0)
             rc = dnnr__device_plan(net->dev, &inf, &victim->fwd_infer[i], err);
+        if (rc == DNNR_OK && net->nodes[i].fused_act) { /* d(pre-activation) from the output */
+            dnnr_op_desc ad = {.struct_size = sizeof ad, .op = DNNR_OP_ELTWISE_BWD};
+            ad.n_dims[0] = 1;
+            ad.dims[0][0] = n * net->nodes[i].out_size;
+            ad.algorithm = net->nodes[i].fwd.algorithm - 1;
+            ad.alpha = net->nodes[i].fwd.alpha;
+            rc = dnnr__device_plan(net->dev, &ad, &victim->act_bwd[i], err);
+        }
         if (rc == DNNR_OK && net->nodes[i].kind == NODE_BNORM) { /* the probe's backward */
             bd.algorithm = 0;
             rc = dnnr__device_plan(net->dev, &bd, &victim->bwd_infer[i], err);
@@ -319,6 +329,12 @@ int dnnr__net_backward(dnnr__net *net, int64_t n, const float *grad, int logits,
         switch (nd->kind) {
         case NODE_MATMUL:
         case NODE_CONV: {
+            if (nd->fused_act) { /* the activations used here depend on y only: x = y, in place */
+                dnnr_buffer *aops[] = {nd->y, nd->y, nd->dy, nd->dy};
+                rc = dnnr__device_run(net->dev, ps->act_bwd[i], aops, 4, NULL, err);
+                if (rc)
+                    break;
+            }
             dnnr__param *k = &net->params[nd->p_first];
             dnnr_buffer *ops[] = {in, nd->dy, k->g, bias_of(net, nd, 1)};
             rc = dnnr__device_run(net->dev, ps->bwd_weights[i], ops, 4, NULL, err);

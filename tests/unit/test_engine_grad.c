@@ -107,6 +107,21 @@ START_TEST(every_activation)
 }
 END_TEST
 
+/* convolutions carry their activation inside (fused) or as a separate node */
+START_TEST(conv_activations)
+{
+    static const char *const acts[] = {"relu", "elu", "tanh", "sigmoid", "exponential", "selu",
+                                       "softplus", "hard_sigmoid"};
+    char model[512];
+    snprintf(model, sizeof model,
+             "{ type = \"conv2d\"; filters = 3; kernel_size = [2, 2]; activation = \"%s\"; "
+             "bias_initializer = \"random_normal\"; }, { type = \"flatten\"; }, { type = \"dense\"; units = 2; }",
+             acts[_i]);
+    gcase c = {model, 3, {4, 4, 2}, DNNR_LOSS_MSE};
+    check_case(&c);
+}
+END_TEST
+
 START_TEST(layers)
 {
     static const gcase cases[] = {
@@ -226,6 +241,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, every_activation, 0, 11);
     tcase_add_loop_test(tc, layers, 0, 10);
+    tcase_add_loop_test(tc, conv_activations, 0, 8);
     tcase_add_test(tc, batch_norm_moving_statistics);
     tcase_add_loop_test(tc, inference_mode_gradients, 0, 2);
     suite_add_tcase(s, tc);

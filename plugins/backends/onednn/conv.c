@@ -111,9 +111,51 @@ static int conv_plan(dnnr_backend *b, dnnr_plan *p)
                       "convolution forward desc");
     if (rc)
         return rc;
+    /* The forward primitive may apply the activation itself (a post-op). */
+    dnnl_primitive_attr_t attr = NULL;
+    if (d->op == DNNR_OP_CONV_FWD && d->algorithm > 0) {
+        dnnl_alg_kind_t alg;
+        switch ((dnnr_eltwise_alg)(d->algorithm - 1)) {
+        case DNNR_ELTWISE_RELU:
+            alg = dnnl_eltwise_relu;
+            break;
+        case DNNR_ELTWISE_ELU:
+            alg = dnnl_eltwise_elu;
+            break;
+        case DNNR_ELTWISE_TANH:
+            alg = dnnl_eltwise_tanh;
+            break;
+        case DNNR_ELTWISE_SIGMOID:
+            alg = dnnl_eltwise_logistic;
+            break;
+        case DNNR_ELTWISE_EXP:
+            alg = dnnl_eltwise_exp;
+            break;
+        default:
+            b->host->set_error(b->host->ctx, "conv: activation %u cannot be fused",
+                               d->algorithm - 1);
+            return DNNR_EUNSUPPORTED;
+        }
+        dnnl_post_ops_t po;
+        rc = onednn_check(b, dnnl_primitive_attr_create(&attr), "primitive_attr_create");
+        rc = rc ? rc : onednn_check(b, dnnl_post_ops_create(&po), "post_ops_create");
+        if (rc == DNNR_OK) {
+            rc = onednn_check(b, dnnl_post_ops_append_eltwise(po, 1.0f, alg, alg == dnnl_eltwise_elu ? d->alpha : 0.0f, 0.0f),
+                              "post_ops_append_eltwise");
+            rc = rc ? rc : onednn_check(b, dnnl_primitive_attr_set_post_ops(attr, po), "set_post_ops");
+            dnnl_post_ops_destroy(po);
+        }
+        if (rc) {
+            if (attr)
+                dnnl_primitive_attr_destroy(attr);
+            return rc;
+        }
+    }
     dnnl_primitive_desc_t fwd_pd;
-    rc = onednn_check(b, dnnl_primitive_desc_create(&fwd_pd, &fwd_desc, NULL, b->engine, NULL),
+    rc = onednn_check(b, dnnl_primitive_desc_create(&fwd_pd, &fwd_desc, attr, b->engine, NULL),
                       "convolution forward primitive_desc");
+    if (attr)
+        dnnl_primitive_attr_destroy(attr);
     if (rc)
         return rc;
     p->run = conv_run;

@@ -24,7 +24,9 @@
  *  DENSE_BWD_DATA       same as DENSE_FWD               dy, w, dx
  *  DENSE_BWD_WEIGHTS    same as DENSE_FWD               x, dy, dw, db
  *  CONV_FWD             0:x[N,H,W,C] 1:w[KH,KW,C,F]     x, w, b, y
- *                       2:y[N,OH,OW,F], stride, padding
+ *                       2:y[N,OH,OW,F], stride, padding,
+ *                       algorithm 0, or 1 + a
+ *                       dnnr_eltwise_alg applied to y
  *  CONV_BWD_DATA        same as CONV_FWD                dy, w, dx
  *  CONV_BWD_WEIGHTS     same as CONV_FWD                x, dy, dw, db
  *  POOL_FWD             0:x[N,H,W,C] 2:y[N,OH,OW,C],    x, y, ws (ws: int32 per
