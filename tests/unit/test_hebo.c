@@ -17,6 +17,7 @@
 #include "nsga2.h"
 #include "power.h"
 #include "space/space.h"
+#include "util/alloc.h"
 #include "warp.h"
 
 const dnnr_plugin_desc *dnnr_plugin_hebo_entry(void);
@@ -424,6 +425,60 @@ START_TEST(tiny_and_degenerate_spaces)
 }
 END_TEST
 
+/* One short session (create, 8 ask/tell rounds with model suggestions,
+ * destroy); returns the first failing status. */
+static int oom_session(dnnr_host *h, const dnnr_space *sp)
+{
+    const dnnr_searcher_iface *si = dnnr_plugin_hebo_entry()->iface;
+    dnnr_searcher_init init = {.struct_size = sizeof init, .host = h, .space = sp,
+                               .max_in_flight = 2};
+    dnnr_searcher *s = NULL;
+    int rc = si->create(&init, &s);
+    for (int t = 0; t < 8 && rc == DNNR_OK; t++) {
+        dnnr_value c[3];
+        dnnr_trial_request req = {.struct_size = sizeof req, .trial_id = (uint64_t)t, .config = c,
+                                  .warm_start = -1};
+        rc = si->ask(s, &req);
+        if (rc != DNNR_OK)
+            break;
+        dnnr_trial_result res = {.struct_size = sizeof res, .trial_id = (uint64_t)t, .config = c,
+                                 .message = "", .warm_start = -1,
+                                 .objective = c[0].f * c[0].f + (double)c[1].i + (double)c[2].i};
+        rc = si->tell(s, &res);
+    }
+    if (s)
+        si->destroy(s);
+    return rc;
+}
+
+/* Out of memory at every allocation in turn (SQLite's faultsim, through the
+ * host's allocator): each failing pass reports DNNR_ENOMEM, and LeakSanitizer
+ * (sanitizer build) sees nothing left behind. */
+START_TEST(out_of_memory_everywhere)
+{
+    dnnr_space *sp = dnnr__space_create();
+    ck_assert_int_eq(dnnr__space_add_float(sp, "x", -5, 5, 0, 0), DNNR_OK);
+    ck_assert_int_eq(dnnr__space_add_int(sp, "n", 1, 4, 0, 1), DNNR_OK);
+    ck_assert_int_eq(dnnr__space_add_categorical(sp, "pq", two_choices, 2, 0), DNNR_OK);
+    int finished = 0;
+    for (int countdown = 0; countdown < 5000 && !finished; countdown++) {
+        dnnr_host *h = make_host("generations = 4; population = 12; fit_restarts = 2; n_init = 3;");
+        dnnr__alloc_fault(countdown, 1);
+        int rc = oom_session(h, sp);
+        int faults = dnnr__alloc_fault(-1, 0);
+        dnnr__host_destroy(h);
+        if (faults == 0) {
+            ck_assert_int_eq(rc, DNNR_OK);
+            finished = 1;
+        } else {
+            ck_assert_msg(rc == DNNR_ENOMEM, "countdown %d: status %d", countdown, rc);
+        }
+    }
+    ck_assert(finished);
+    dnnr__space_destroy(sp);
+}
+END_TEST
+
 START_TEST(bad_option_is_refused)
 {
     dnnr_space *sp = dnnr__space_create();
@@ -467,6 +522,7 @@ static Suite *hebo_suite(void)
     tcase_add_loop_test(proto, protocol_mixed_space_with_failures, 0, 2);
     tcase_add_test(proto, tiny_and_degenerate_spaces);
     tcase_add_test(proto, bad_option_is_refused);
+    tcase_add_test(proto, out_of_memory_everywhere);
     suite_add_tcase(s, proto);
     return s;
 }

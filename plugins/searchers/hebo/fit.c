@@ -69,7 +69,7 @@ int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng)
     size_t nt = hebo_gp_n_params(gp);
     double *buf = host->alloc(host->ctx, 3 * nt, sizeof(double));
     if (!buf)
-        return -1;
+        return DNNR_ENOMEM;
     double *theta = buf, *u = buf + nt, *best_u = buf + 2 * nt;
     hebo_lbfgs_config lc;
     hebo_lbfgs_config_default(&lc);
@@ -84,6 +84,10 @@ int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng)
         hebo_gp_theta_to_u(gp, theta, u);
         double fx;
         int ne = hebo_lbfgs(host, &lc, objective_cb, gp, nt, u, &fx);
+        if (ne == DNNR_ENOMEM) {
+            host->free(host->ctx, buf);
+            return DNNR_ENOMEM;
+        }
         host->log(host->ctx, DNNR_LOG_DEBUG, "hebo: fit run %d: %d evaluations, -log posterior %g",
                   r, ne, fx);
         if (ne < 0 || !isfinite(fx))

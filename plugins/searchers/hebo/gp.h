@@ -56,7 +56,10 @@ void hebo_gp_u_to_theta(const hebo_gp *gp, const double *u, double *theta);
  */
 double hebo_gp_objective(hebo_gp *gp, const double *u, double *grad);
 
-/** MAP fit with restarts (fit.c); ends conditioned. Returns 0, or -1 when no run worked. */
+/**
+ * MAP fit with restarts (fit.c); ends conditioned. Returns 0, -1 when no run
+ * worked (or K cannot be factored), or DNNR_ENOMEM.
+ */
 int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng);
 
 /** Factor K at the current theta for prediction. Returns 0 or -1. */

@@ -62,7 +62,7 @@ int hebo_lbfgs(const dnnr_host *host, const hebo_lbfgs_config *cfg, hebo_fdf f, 
     size_t total = (size_t)(2 * m) * n + 2 * (size_t)m + 5 * n;
     double *block = host->alloc(host->ctx, total, sizeof(double));
     if (!block)
-        return -1;
+        return DNNR_ENOMEM;
     double *s = block, *y = s + (size_t)m * n, *rho = y + (size_t)m * n, *alpha = rho + m;
     double *g = alpha + m, *d = g + n, *xt = d + n, *gt = xt + n, *gx = gt + n;
 

@@ -22,8 +22,8 @@ void hebo_lbfgs_config_default(hebo_lbfgs_config *cfg);
 
 /**
  * Minimise from @p x (overwritten by the best point found; @p fx its value).
- * Returns the number of evaluations, or -1 when the start is not finite or
- * memory runs out.
+ * Returns the number of evaluations, -1 when the start is not finite, or
+ * DNNR_ENOMEM.
  */
 int hebo_lbfgs(const dnnr_host *host, const hebo_lbfgs_config *cfg, hebo_fdf f, void *ctx,
                size_t n, double *x, double *fx);

@@ -102,31 +102,40 @@ static void mace_eval(void *ctx, const double *x, size_t m, double *f)
     }
 }
 
-/* Fit the GP on the included rows (A.4-A.5.6); NULL when even raw y fails. */
-static hebo_gp *fit_model(dnnr_searcher *s, const double *gpx, const double *y, size_t n,
-                          uint64_t round)
+/* Fit the GP on the included rows (A.4-A.5.6) into *out. Returns DNNR_OK,
+ * DNNR_ENOMEM, or 1 when even the raw y cannot be fitted. */
+static int fit_model(dnnr_searcher *s, const double *gpx, const double *y, size_t n,
+                     uint64_t round, hebo_gp **out)
 {
     const dnnr_host *h = s->host;
+    *out = NULL;
     double *yt = h->alloc(h->ctx, 3 * n, sizeof *yt); /* output and the transform's scratch */
     if (!yt)
-        return NULL;
+        return DNNR_ENOMEM;
     hebo_power_transform(y, n, yt, yt + n, NULL);
-    for (int attempt = 0; attempt < 2; attempt++) {
+    int rc = 1;
+    for (int attempt = 0; attempt < 2 && rc == 1; attempt++) {
         const double *target = attempt == 0 ? yt : y;
         hebo_gp *gp = hebo_gp_create(h, &s->opt.gp, n, s->design.gp_dims, gpx, s->design.gp_lo,
                                      s->design.gp_hi, target);
-        if (!gp)
+        if (!gp) {
+            rc = DNNR_ENOMEM;
             break;
+        }
         dnnr_rng rng;
         dnnr_rng_init(&rng, dnnr_rng_derive(s->key_fit, 2 * round + (uint64_t)attempt));
-        if (hebo_gp_fit(gp, &rng) == 0) {
-            h->free(h->ctx, yt);
-            return gp;
+        int fit = hebo_gp_fit(gp, &rng);
+        if (fit == 0) {
+            *out = gp;
+            rc = DNNR_OK;
+        } else {
+            hebo_gp_destroy(gp);
+            if (fit == DNNR_ENOMEM)
+                rc = DNNR_ENOMEM;
         }
-        hebo_gp_destroy(gp);
     }
     h->free(h->ctx, yt);
-    return NULL;
+    return rc;
 }
 
 /* The model-based batch; returns DNNR_OK, DNNR_ENOMEM, or 1 when the model
@@ -174,12 +183,11 @@ static int suggest_model(dnnr_searcher *s, size_t q)
     }
     struct timespec t0, t1, t2;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    gp = fit_model(s, gpx, y, n, round);
+    rc = fit_model(s, gpx, y, n, round, &gp);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (!gp) {
-        rc = 1;
+    if (rc != DNNR_OK)
         goto done;
-    }
+    rc = DNNR_ENOMEM;
     acq_ctx a = {.s = s, .gp = gp};
     a.gpx = work;
     a.mu = a.gpx + (N + rec_cap) * D;
