@@ -90,7 +90,7 @@ check() {
 
 # 2.-4.
 check test_backend_cuda 60 "cuda probe|Checks|Failure|Error" "$BUILD/tests/unit/test_backend_cuda"
-check test_cuda_conformance 120 "^FAIL|conformance cases|  (onednn|cuda):" "$T/test_cuda_conformance"
+check test_cuda_conformance 120 "^FAIL|^NONDET|conformance cases|  (onednn|cuda):" "$T/test_cuda_conformance"
 check test_cuda_oom 90 "^(ok|FAIL)" "$T/test_cuda_oom"
 
 # 5. benchmark: the first python3 with torch and a CUDA device, else say so
