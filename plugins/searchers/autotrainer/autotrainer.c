@@ -325,7 +325,7 @@ static void tell_attempt(dnnr_searcher *s, const dnnr_trial_result *res)
     add_text(s, "%s turned the problem into %s (potential); ", tag, at_problem_name(n));
     /* The original ranks potentials by last-epoch validation accuracy; here
      * by the trial's objective (the subject's metric, minimised). */
-    if (!s->have_pot || res->objective < s->pot.objective) {
+    if (!s->have_pot || isnan(s->pot.objective) || res->objective < s->pot.objective) {
         s->have_pot = 1;
         s->pot = d;
         memcpy(s->pot_cfg, res->config, s->n * sizeof *res->config);
