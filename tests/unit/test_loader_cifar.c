@@ -235,6 +235,19 @@ START_TEST(out_of_memory_at_every_allocation)
 }
 END_TEST
 
+START_TEST(damaged_batches_never_crash)
+{
+    make_tmpdir();
+    write_set();
+    size_t len;
+    uint8_t *bytes = read_back("cifar-10-batches-bin/b2.bin", &len);
+    loader_damage_file(dnnr_plugin_cifar_entry, opts("train_files = \"b1.bin,b2.bin\";"),
+                       "cifar-10-batches-bin/b2.bin", bytes, len, 331, 1);
+    free(bytes);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *cifar_suite(void)
 {
     Suite *s = suite_create("loader_cifar");
@@ -245,6 +258,7 @@ static Suite *cifar_suite(void)
     tcase_add_test(tc, substitute_when_cifar_is_absent);
     tcase_add_test(tc, broken_batches_name_the_file);
     tcase_add_test(tc, decode_stops_at_bad_label);
+    tcase_add_test(tc, damaged_batches_never_crash);
     tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;

@@ -265,6 +265,20 @@ START_TEST(out_of_memory_at_every_allocation)
 }
 END_TEST
 
+START_TEST(damaged_tables_never_crash)
+{
+    make_tmpdir();
+    write_table("t.csv", 1);
+    size_t len;
+    uint8_t *bytes = read_back("t.csv", &len);
+    loader_damage_file(dnnr_plugin_csv_entry,
+                       opts("t.csv", "label = \"Label\"; exclude = \"EventId\";"), "t.csv",
+                       bytes, len, 11, 0);
+    free(bytes);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("loader_csv");
@@ -276,6 +290,7 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, tokenizer_quotes_and_positions);
     tcase_add_test(tc, broken_tables_name_file_line_column);
     tcase_add_test(tc, bad_options_and_paths);
+    tcase_add_test(tc, damaged_tables_never_crash);
     tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;

@@ -142,6 +142,64 @@ static inline void loader_expect_error(const dnnr_plugin_desc *(*entry)(void),
     loader_run_finish(&r);
 }
 
+/* Robustness against damaged files: @p name (in tmpdir) is rewritten as a
+ * prefix of @p bytes (every length up to @p len, in steps of @p step plus the
+ * last few), then with single bytes replaced by 0x00, 0xff, '9', ':' and '"'
+ * at every @p step-th offset. Each load must either succeed or fail with a
+ * message; with @p prefixes_fail every strict prefix must fail. ASan/UBSan
+ * catch any read outside the data. The original file is restored at the end. */
+static inline void loader_damage_file(const dnnr_plugin_desc *(*entry)(void), const char *options,
+                                      const char *name, const uint8_t *bytes, size_t len,
+                                      size_t step, int prefixes_fail)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    ck_assert_ptr_nonnull(copy);
+    static const uint8_t swaps[] = {0x00, 0xff, '9', ':', '"'};
+    for (size_t cut = 0; cut < len; cut += (cut + 4 >= len || cut < 16) ? 1 : step) {
+        write_bytes(name, bytes, cut);
+        loader_run r;
+        loader_run_start(&r, entry, options, NULL, NULL);
+        int failed = r.create_status < 0 || r.load_status < 0;
+        ck_assert_msg(!failed || *loader_run_error(&r), "cut at %zu: failure without a message",
+                      cut);
+        ck_assert_msg(failed || !prefixes_fail, "cut at %zu bytes of %zu loaded", cut, len);
+        loader_run_finish(&r);
+    }
+    for (size_t at = 0; at < len; at += step) {
+        for (size_t k = 0; k < sizeof swaps; k++) {
+            memcpy(copy, bytes, len);
+            copy[at] = swaps[k];
+            write_bytes(name, copy, len);
+            loader_run r;
+            loader_run_start(&r, entry, options, NULL, NULL);
+            int failed = r.create_status < 0 || r.load_status < 0;
+            ck_assert_msg(!failed || *loader_run_error(&r), "byte %zu = 0x%02x: no message", at,
+                          swaps[k]);
+            loader_run_finish(&r);
+        }
+    }
+    write_bytes(name, bytes, len);
+    free(copy);
+}
+
+/* The bytes of tmpdir/name (malloc'd), for loader_damage_file. */
+static inline uint8_t *read_back(const char *name, size_t *len)
+{
+    char path[512];
+    FILE *f = fopen(tmp_path(path, sizeof path, name), "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    ck_assert_int_ge(n, 0);
+    rewind(f);
+    uint8_t *bytes = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(bytes);
+    ck_assert_uint_eq(fread(bytes, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return bytes;
+}
+
 /* SQLite-style OOM loop: fail the Nth allocation and every later one, for
  * N = 0, 1, ... until create and load succeed untouched. Each failing pass
  * must return DNNR_ENOMEM with a message (LeakSanitizer checks that nothing

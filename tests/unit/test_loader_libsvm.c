@@ -158,6 +158,18 @@ START_TEST(out_of_memory_at_every_allocation)
 }
 END_TEST
 
+START_TEST(damaged_files_never_crash)
+{
+    make_tmpdir();
+    write_rows("a.svm", 10);
+    size_t len;
+    uint8_t *bytes = read_back("a.svm", &len);
+    loader_damage_file(dnnr_plugin_libsvm_entry, opts("a.svm", ""), "a.svm", bytes, len, 7, 0);
+    free(bytes);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *libsvm_suite(void)
 {
     Suite *s = suite_create("loader_libsvm");
@@ -167,6 +179,7 @@ static Suite *libsvm_suite(void)
     tcase_add_test(tc, train_and_test_files_binary_labels);
     tcase_add_test(tc, line_parser_cases);
     tcase_add_test(tc, broken_files_name_line_and_column);
+    tcase_add_test(tc, damaged_files_never_crash);
     tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;

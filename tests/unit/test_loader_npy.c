@@ -309,6 +309,21 @@ START_TEST(out_of_memory_at_every_allocation)
 }
 END_TEST
 
+START_TEST(damaged_arrays_never_crash)
+{
+    make_tmpdir();
+    write_eyes(1);
+    size_t len;
+    uint8_t *bytes = read_back("head.npy", &len);
+    /* the header has its padding spaces: a damaged space may still parse */
+    loader_damage_file(dnnr_plugin_npy_entry,
+                       opts("x = \"img.npy\"; x_extra = \"head.npy\"; y = \"gaze.npy\";"),
+                       "head.npy", bytes, len, 5, 1);
+    free(bytes);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *npy_suite(void)
 {
     Suite *s = suite_create("loader_npy");
@@ -320,6 +335,7 @@ static Suite *npy_suite(void)
     tcase_add_test(tc, header_parser_cases);
     tcase_add_test(tc, broken_files_are_named);
     tcase_add_test(tc, bad_options);
+    tcase_add_test(tc, damaged_arrays_never_crash);
     tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;

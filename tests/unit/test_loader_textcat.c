@@ -205,6 +205,19 @@ START_TEST(out_of_memory_at_every_allocation)
 }
 END_TEST
 
+START_TEST(damaged_corpora_never_crash)
+{
+    make_tmpdir();
+    write_fortunes();
+    size_t len;
+    uint8_t *bytes = read_back("gamma", &len);
+    loader_damage_file(dnnr_plugin_textcat_entry, opts("num_words = 5;"), "gamma", bytes, len, 3,
+                       0);
+    free(bytes);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *textcat_suite(void)
 {
     Suite *s = suite_create("loader_textcat");
@@ -215,6 +228,7 @@ static Suite *textcat_suite(void)
     tcase_add_test(tc, category_files_split_at_separator_lines);
     tcase_add_test(tc, category_folders_and_validation_drop);
     tcase_add_test(tc, broken_corpora_are_named);
+    tcase_add_test(tc, damaged_corpora_never_crash);
     tcase_add_test(tc, out_of_memory_at_every_allocation);
     suite_add_tcase(s, tc);
     return s;
