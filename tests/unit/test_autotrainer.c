@@ -316,34 +316,7 @@ END_TEST
 
 /* ---- operators ----------------------------------------------------------- */
 
-static const char *const acts[] = {"elu",  "softmax", "selu",    "softplus",     "softsign",
-                                   "relu", "tanh",    "sigmoid", "hard_sigmoid", "exponential",
-                                   "linear"};
-static const char *const inits[] = {"zeros",         "ones",           "constant",
-                                    "random_normal", "random_uniform", "truncated_normal",
-                                    "orthogonal",    "lecun_uniform",  "glorot_normal",
-                                    "glorot_uniform", "he_normal",     "lecun_normal",
-                                    "he_uniform"};
-static const char *const opts[] = {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax",
-                                   "nadam"};
-static const char *const batches[] = {"16", "32", "64", "128", "256", "512"};
-static const char *const epochs[] = {"1", "2"};
-
-#define CAT(n, ch) {sizeof(dnnr_param), n, DNNR_PARAM_CATEGORICAL, 0, 0, 0, \
-                    sizeof(ch) / sizeof(ch[0]), ch, {0}}
-static const dnnr_param params[] = {
-    CAT("act1", acts), CAT("act2", acts), CAT("act3", acts), CAT("ki1", inits),
-    CAT("ki2", inits), CAT("ki3", inits), CAT("bi1", inits), CAT("bi2", inits),
-    CAT("bi3", inits), CAT("optimizer", opts), CAT("batch_size", batches),
-    {sizeof(dnnr_param), "lr", DNNR_PARAM_FLOAT, 0, 1e-6, 10, 0, NULL, {0}},
-    CAT("epochs", epochs),
-};
-enum { A1, A2, A3, K1, K2, K3, B1, B2, B3, OPT, BS, LR, EP, NP };
-static const dnnr_param *const pp[NP] = {&params[0], &params[1], &params[2],  &params[3],
-                                         &params[4], &params[5], &params[6],  &params[7],
-                                         &params[8], &params[9], &params[10], &params[11],
-                                         &params[12]};
-static const dnnr_space space = {sizeof(dnnr_space), NP, pp};
+#include "test_autotrainer_space.h"
 
 static dnnr_value cfg[NP];
 static dnnr_rng rng;
