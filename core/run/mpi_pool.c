@@ -263,6 +263,7 @@ static int take_lost_slot(dnnr_mpi_pool *p)
 int dnnr__mpi_pool_wait(dnnr_mpi_pool *p, double max_wait, dnnr_outcome *out, int *lost)
 {
     double until = dnnr__now() + (max_wait >= 0 ? max_wait : 1e9);
+    long pause_ns = 50000;
     *lost = 0;
     for (;;) {
         double now = dnnr__now();
@@ -284,9 +285,11 @@ int dnnr__mpi_pool_wait(dnnr_mpi_pool *p, double max_wait, dnnr_outcome *out, in
         }
         if (dnnr__now() >= until)
             return -1;
-        /* Results take a millisecond to notice at most: cheap next to a trial. */
-        struct timespec ts = {0, 1000000};
+        /* MPI gives no descriptor to wait on: poll, from 50 us backing off
+         * to 1 ms, so a result is noticed within a millisecond at most. */
+        struct timespec ts = {0, pause_ns};
         nanosleep(&ts, NULL);
+        pause_ns = pause_ns * 2 > 1000000 ? 1000000 : pause_ns * 2;
     }
 }
 

@@ -7,6 +7,7 @@
 
 #ifdef DNNR_HAVE_MPI
 #include <mpi.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -134,8 +135,11 @@ static int take_messages(rank_ctx *c)
 static int open_subjects(rank_ctx *c, const char *backend, dnnr_error *err)
 {
     uint32_t threads = (uint32_t)c->e->threads;
-    if (threads == 0) { /* as on one machine: this node's cores shared among its workers */
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads == 0) { /* as on one machine: the cores this rank may use (mpirun may have
+                         * bound it: --bind-to none) shared among its workers */
+        cpu_set_t set;
+        long cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                                 : sysconf(_SC_NPROCESSORS_ONLN);
         threads = (uint32_t)(cores > (long)c->n_slots ? cores / (long)c->n_slots : 1);
     }
     c->rts = dnnr__alloc(c->e->n_subjects + 1, sizeof *c->rts);
@@ -153,6 +157,7 @@ static int open_subjects(rank_ctx *c, const char *backend, dnnr_error *err)
 static void serve(rank_ctx *c, const volatile sig_atomic_t *stop)
 {
     dnnr_buf beat = {0};
+    long pause_ns = 50000;
     while (!take_messages(c) && !(stop && *stop)) {
         int busy = 0;
         for (size_t i = 0; i < c->n_slots; i++)
@@ -163,9 +168,13 @@ static void serve(rank_ctx *c, const volatile sig_atomic_t *stop)
             send_result(c, c->jobs[w].id, &out);
             dnnr__outcome_clear(&out);
             dnnr__mpi_job_clear(&c->jobs[w]);
-        } else if (!busy) {
-            struct timespec ts = {0, 1000000};
+        }
+        if (busy) {
+            pause_ns = 50000; /* the next job follows a result closely */
+        } else { /* idle: poll for a job, from 50 us backing off to 1 ms */
+            struct timespec ts = {0, pause_ns};
             nanosleep(&ts, NULL);
+            pause_ns = pause_ns * 2 > 1000000 ? 1000000 : pause_ns * 2;
         }
         if (dnnr__now() - c->sent >= 1.0)
             send_to_root(c, DNNR_MPI_TAG_BEAT, &beat);

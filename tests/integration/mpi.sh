@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # dnnrepair over Open MPI: `mpirun -np 3` gives the same results as one
-# process with the same seed, and killing a training rank mid-run loses no
-# finished trial: its trials in flight run again on the other rank and the
-# run completes.
+# process with the same seed; killing a training rank mid-run loses no
+# finished trial (with recovery enabled its trials in flight run again on the
+# other rank and the run completes; without, the run resumes with --resume).
 # usage: mpi.sh DNNREPAIR SOURCE_DIR FIXTURE_PLUGIN_DIR MPIEXEC
 set -euo pipefail
 bin=$1 source=$2 fixtures=$3 mpiexec=$4
@@ -95,4 +95,30 @@ test ! -s "$tmp/gone" || fail "finished trials lost: $(head -c 1000 "$tmp/gone")
 # ...and the whole run is what one process computes: no trial lost or run twice.
 diff <(signature "$tmp/ref/trials.jsonl") <(signature "$tmp/killed/trials.jsonl") > "$tmp/diff" \
   || fail "after the kill, results differ from one process: $(head -c 2000 "$tmp/diff")"
-echo "2 passed, 0 failed"
+
+# 3. Without recovery, Open MPI ends every rank when one dies: the journal
+#    rank 0 kept lets --resume (here under mpirun again) finish the run with
+#    the same results.
+"$mpiexec" --oversubscribe -np 3 "$bin" run "$tmp/kill.cfg" --out "$tmp/aborted" > "$tmp/loga" 2>&1 &
+mpirun_pid=$!
+rank1=""
+for _ in $(seq 1 100); do
+  for p in $(cat /proc/"$mpirun_pid"/task/*/children 2> /dev/null); do
+    if tr '\0' '\n' < /proc/"$p"/environ 2> /dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then
+      rank1=$p
+    fi
+  done
+  n=$(grep -c '"trial":' "$tmp/aborted/trials.jsonl" 2> /dev/null || true)
+  if [ -n "$rank1" ] && [ "${n:-0}" -ge 8 ]; then break; fi
+  sleep 0.1
+done
+[ -n "$rank1" ] || fail "rank 1 not found (second run)"
+kill -KILL "$rank1"
+if wait "$mpirun_pid"; then fail "mpirun went on without recovery enabled"; fi
+mpirun_pid=""
+test ! -s "$tmp/aborted/report.md" || fail "the aborted run wrote a report"
+timeout 120 "$mpiexec" --oversubscribe -np 3 "$bin" run "$tmp/kill.cfg" --out "$tmp/aborted" --resume \
+  > "$tmp/logr" 2>&1 || fail "resume under mpirun: $(cat "$tmp/logr")"
+diff <(signature "$tmp/ref/trials.jsonl") <(signature "$tmp/aborted/trials.jsonl") > "$tmp/diff" \
+  || fail "the resumed run differs from one process: $(head -c 2000 "$tmp/diff")"
+echo "3 passed, 0 failed"
