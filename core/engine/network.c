@@ -177,22 +177,8 @@ static int add_weighted(builder *b)
         bias->layer = net->n_weighted;
     }
     net->n_weighted++;
-    /* A convolution's activation runs inside the convolution (one pass over
-     * the output less) when its gradient can be taken from the output. */
-    switch (L->kind == DNNR_LAYER_CONV2D ? L->activation : DNNR_ACT_SOFTMAX) {
-    case DNNR_ACT_RELU:
-    case DNNR_ACT_ELU:
-    case DNNR_ACT_TANH:
-    case DNNR_ACT_SIGMOID:
-    case DNNR_ACT_EXPONENTIAL:
-        n->fused_act = 1;
-        n->fwd.algorithm = 1 + (uint32_t)L->activation;
-        n->fwd.alpha = 1.0f; /* elu */
-        return 0;
-    default:
-        add_activation(b, L->activation);
-        return 0;
-    }
+    add_activation(b, L->activation);
+    return 0;
 }
 
 static int add_pool(builder *b)
@@ -457,6 +443,8 @@ int dnnr__net_create(const dnnr__net_params *prm, dnnr__net **out, char *why, si
                  (long long)b.shape[0], (long long)b.shape[1], (long long)b.shape[2]);
         rc = 1;
     }
+    if (rc == 0)
+        rc = dnnr__net_fuse(net, err);
     if (rc == 0)
         rc = allocate(net, err);
     if (rc == 0)

@@ -28,7 +28,7 @@ typedef struct dnnr__node {
     int32_t p_first;         /* index of its first parameter, -1 none */
     dnnr_buffer *zero_bias, *bias_grad_sink; /* use_bias = false */
     double momentum;
-    int fused_act;           /* conv: fwd.algorithm = 1 + this activation's eltwise code */
+    int fused_act;           /* conv: CONV_FWD_ACT with fwd.algorithm = the activation */
 } dnnr__node;
 
 #define DNNR_NET_PLANSETS 6
@@ -55,6 +55,10 @@ struct dnnr__net {
     planset sets[DNNR_NET_PLANSETS];
     uint64_t clock;
 };
+
+/* Fold activations into the convolutions before them where the backend
+ * supports DNNR_OP_CONV_FWD_ACT (before buffers are allocated). */
+int dnnr__net_fuse(dnnr__net *net, dnnr_error *err);
 
 /* The plans for batch size n (made on first use). */
 int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err);

@@ -44,7 +44,9 @@ static void describe(const dnnr__net *net, const dnnr__node *nd, int64_t n, dnnr
         break;
     case NODE_CONV:
     case NODE_POOL: {
-        fwd->op = nd->kind == NODE_CONV ? DNNR_OP_CONV_FWD : DNNR_OP_POOL_FWD;
+        fwd->op = nd->kind == NODE_POOL ? DNNR_OP_POOL_FWD
+                  : nd->fused_act       ? DNNR_OP_CONV_FWD_ACT
+                                        : DNNR_OP_CONV_FWD;
         fwd->n_dims[0] = fwd->n_dims[2] = 4;
         fwd->dims[0][0] = n;
         memcpy(&fwd->dims[0][1], nd->in_shape, 3 * sizeof(int64_t));
@@ -114,6 +116,34 @@ static void describe(const dnnr__net *net, const dnnr__node *nd, int64_t n, dnnr
     }
 }
 
+int dnnr__net_fuse(dnnr__net *net, dnnr_error *err)
+{
+    (void)err;
+    for (uint32_t i = 0; i + 1 < net->n_nodes; i++) {
+        dnnr__node *conv = &net->nodes[i], *act = &net->nodes[i + 1];
+        if (conv->kind != NODE_CONV || act->kind != NODE_ACT || act->layer != conv->layer)
+            continue;
+        /* only activations whose gradient the output gives (the backward runs in place on y) */
+        dnnr_activation a = (dnnr_activation)act->fwd.algorithm;
+        if (a != DNNR_ACT_RELU && a != DNNR_ACT_ELU && a != DNNR_ACT_TANH &&
+            a != DNNR_ACT_SIGMOID && a != DNNR_ACT_EXPONENTIAL)
+            continue;
+        conv->fused_act = 1;
+        conv->fwd.algorithm = act->fwd.algorithm;
+        conv->fwd.alpha = act->fwd.alpha;
+        dnnr_op_desc f, bd, bw, inf;
+        describe(net, conv, 1, &f, &bd, &bw, &inf);
+        if (!dnnr__device_supports(net->dev, &f)) {
+            conv->fused_act = 0;
+            conv->fwd.algorithm = 0;
+            continue;
+        }
+        memmove(act, act + 1, sizeof *act * (net->n_nodes - i - 2));
+        net->n_nodes--;
+    }
+    return DNNR_OK;
+}
+
 static void free_set(dnnr__net *net, planset *s)
 {
     for (uint32_t i = 0; s->fwd && i < net->n_nodes; i++) {
@@ -172,7 +202,7 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
             dnnr_op_desc ad = {.struct_size = sizeof ad, .op = DNNR_OP_ELTWISE_BWD};
             ad.n_dims[0] = 1;
             ad.dims[0][0] = n * net->nodes[i].out_size;
-            ad.algorithm = net->nodes[i].fwd.algorithm - 1;
+            ad.algorithm = net->nodes[i].fwd.algorithm;
             ad.alpha = net->nodes[i].fwd.alpha;
             rc = dnnr__device_plan(net->dev, &ad, &victim->act_bwd[i], err);
         }

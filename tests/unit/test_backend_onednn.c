@@ -140,6 +140,56 @@ START_TEST(conv_forward_matches_reference)
 }
 END_TEST
 
+/* CONV_FWD_ACT: the convolution then its activation; unfusable ones refused */
+START_TEST(conv_with_activation)
+{
+    bk k;
+    bk_open(&k, 1);
+    const int64_t nx = 2 * 5 * 5 * 2, nw = 3 * 3 * 2 * 3, ny = 2 * 3 * 3 * 3;
+    float *x = rand_floats(nx, 21), *w = rand_floats(nw, 22), *b = rand_floats(3, 23);
+    dnnr_op_desc d = {.struct_size = sizeof d, .op = DNNR_OP_CONV_FWD};
+    d.n_dims[0] = d.n_dims[1] = d.n_dims[2] = 4;
+    int64_t xd[4] = {2, 5, 5, 2}, wd[4] = {3, 3, 2, 3}, yd[4] = {2, 3, 3, 3};
+    memcpy(d.dims[0], xd, sizeof xd);
+    memcpy(d.dims[1], wd, sizeof wd);
+    memcpy(d.dims[2], yd, sizeof yd);
+    d.stride[0] = d.stride[1] = 1;
+    dnnr_buffer *ops[4] = {buf_from(&k, x, nx), buf_from(&k, w, nw), buf_from(&k, b, 3),
+                           buf_from(&k, NULL, ny)};
+    run_op(&k, &d, ops, 4, NULL);
+    float plain[54], want[54];
+    dnnr_error err = {{0}};
+    dnnr__device_download(&k.dev, plain, ops[3], 0, sizeof plain, &err);
+    static const dnnr_eltwise_alg algs[] = {DNNR_ELTWISE_RELU, DNNR_ELTWISE_TANH,
+                                            DNNR_ELTWISE_SIGMOID, DNNR_ELTWISE_ELU};
+    for (size_t a = 0; a < sizeof algs / sizeof algs[0]; a++) {
+        for (int i = 0; i < 54; i++) {
+            float v = plain[i];
+            want[i] = algs[a] == DNNR_ELTWISE_RELU    ? (v > 0 ? v : 0)
+                      : algs[a] == DNNR_ELTWISE_TANH  ? tanhf(v)
+                      : algs[a] == DNNR_ELTWISE_SIGMOID ? 1 / (1 + expf(-v))
+                                                        : (v > 0 ? v : expm1f(v));
+        }
+        dnnr_op_desc f = d;
+        f.op = DNNR_OP_CONV_FWD_ACT;
+        f.algorithm = algs[a];
+        f.alpha = 1.0f;
+        run_op(&k, &f, ops, 4, NULL);
+        expect_close(&k, ops[3], want, ny, "conv + activation");
+    }
+    dnnr_op_desc bad = d;
+    bad.op = DNNR_OP_CONV_FWD_ACT;
+    bad.algorithm = DNNR_ELTWISE_SOFTPLUS;
+    ck_assert(!dnnr__device_supports(&k.dev, &bad));
+    for (int j = 0; j < 4; j++)
+        dnnr__device_free(&k.dev, ops[j]);
+    free(x);
+    free(w);
+    free(b);
+    bk_close(&k);
+}
+END_TEST
+
 START_TEST(dense_and_pool_and_softmax)
 {
     bk k;
@@ -432,6 +482,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, conv_forward_matches_reference, 0, 4);
     tcase_add_test(tc, dense_and_pool_and_softmax);
+    tcase_add_test(tc, conv_with_activation);
     tcase_add_test(tc, dense_sparse_inputs);
     tcase_add_test(tc, activation_formulas);
     tcase_add_test(tc, contract);

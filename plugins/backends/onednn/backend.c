@@ -203,6 +203,7 @@ static plan_ctor ctor_for(dnnr_op op)
     case DNNR_OP_DENSE_BWD_WEIGHTS:
         return onednn_dense_plan;
     case DNNR_OP_CONV_FWD:
+    case DNNR_OP_CONV_FWD_ACT:
     case DNNR_OP_CONV_BWD_DATA:
     case DNNR_OP_CONV_BWD_WEIGHTS:
         return onednn_conv_plan;

@@ -113,9 +113,9 @@ static int conv_plan(dnnr_backend *b, dnnr_plan *p)
         return rc;
     /* The forward primitive may apply the activation itself (a post-op). */
     dnnl_primitive_attr_t attr = NULL;
-    if (d->op == DNNR_OP_CONV_FWD && d->algorithm > 0) {
+    if (d->op == DNNR_OP_CONV_FWD_ACT) {
         dnnl_alg_kind_t alg;
-        switch ((dnnr_eltwise_alg)(d->algorithm - 1)) {
+        switch ((dnnr_eltwise_alg)d->algorithm) {
         case DNNR_ELTWISE_RELU:
             alg = dnnl_eltwise_relu;
             break;
@@ -133,7 +133,7 @@ static int conv_plan(dnnr_backend *b, dnnr_plan *p)
             break;
         default:
             b->host->set_error(b->host->ctx, "conv: activation %u cannot be fused",
-                               d->algorithm - 1);
+                               d->algorithm);
             return DNNR_EUNSUPPORTED;
         }
         dnnl_post_ops_t po;
@@ -159,7 +159,7 @@ static int conv_plan(dnnr_backend *b, dnnr_plan *p)
     if (rc)
         return rc;
     p->run = conv_run;
-    if (d->op == DNNR_OP_CONV_FWD) { /* x, w, b, y */
+    if (d->op == DNNR_OP_CONV_FWD || d->op == DNNR_OP_CONV_FWD_ACT) { /* x, w, b, y */
         p->n_operands = 4;
         const dnnl_memory_desc_t *chosen = dnnl_primitive_desc_query_md(fwd_pd, dnnl_query_weights_md, 0);
         rc = onednn_add_mem(b, p, &src, DNNL_ARG_SRC, 0);

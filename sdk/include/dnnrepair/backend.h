@@ -24,9 +24,13 @@
  *  DENSE_BWD_DATA       same as DENSE_FWD               dy, w, dx
  *  DENSE_BWD_WEIGHTS    same as DENSE_FWD               x, dy, dw, db
  *  CONV_FWD             0:x[N,H,W,C] 1:w[KH,KW,C,F]     x, w, b, y
- *                       2:y[N,OH,OW,F], stride, padding,
- *                       algorithm 0, or 1 + a
- *                       dnnr_eltwise_alg applied to y
+ *                       2:y[N,OH,OW,F], stride, padding
+ *  CONV_FWD_ACT         as CONV_FWD, then the activation x, w, b, y
+ *                       algorithm (a dnnr_eltwise_alg:
+ *                       relu, elu, tanh, sigmoid or exp)
+ *                       on y; optional (the engine
+ *                       asks supports() and otherwise
+ *                       runs the activation apart)
  *  CONV_BWD_DATA        same as CONV_FWD                dy, w, dx
  *  CONV_BWD_WEIGHTS     same as CONV_FWD                x, dy, dw, db
  *  POOL_FWD             0:x[N,H,W,C] 2:y[N,OH,OW,C],    x, y, ws (ws: int32 per
@@ -86,6 +90,7 @@ typedef enum dnnr_op {
     DNNR_OP_UPDATE = 14,
     DNNR_OP_DROPOUT_FWD = 15,
     DNNR_OP_DROPOUT_BWD = 16,
+    DNNR_OP_CONV_FWD_ACT = 17,
 } dnnr_op;
 
 /** Element-wise functions (Keras activations). @since 1.0 */
