@@ -14,6 +14,7 @@
 #include "gp.h"
 #include "host/host.h"
 #include "kernel.h"
+#include "registry/registry.h"
 #include "nsga2.h"
 #include "power.h"
 #include "space/space.h"
@@ -479,6 +480,52 @@ START_TEST(out_of_memory_everywhere)
 }
 END_TEST
 
+/* 10 ask/tell rounds on a 2-float space; the configurations into @p out. */
+static void run_rounds(const dnnr_searcher_iface *si, const dnnr_space *sp, dnnr_value out[10][2])
+{
+    dnnr_host *h = make_host("generations = 10; fit_restarts = 2;");
+    dnnr_searcher_init init = {.struct_size = sizeof init, .host = h, .space = sp,
+                               .max_in_flight = 1};
+    dnnr_searcher *s;
+    ck_assert_int_eq(si->create(&init, &s), DNNR_OK);
+    for (int t = 0; t < 10; t++) {
+        dnnr_trial_request req = {.struct_size = sizeof req, .trial_id = (uint64_t)t,
+                                  .config = out[t], .warm_start = -1};
+        ck_assert_int_eq(si->ask(s, &req), DNNR_OK);
+        double a = out[t][0].f, b = out[t][1].f;
+        dnnr_trial_result res = {.struct_size = sizeof res, .trial_id = (uint64_t)t,
+                                 .config = out[t], .message = "", .warm_start = -1,
+                                 .objective = (a - 1) * (a - 1) + 3 * (b + 2) * (b + 2)};
+        ck_assert_int_eq(si->tell(s, &res), DNNR_OK);
+    }
+    si->destroy(s);
+    dnnr__host_destroy(h);
+}
+
+/* The shared object: accepted by the registry, and it suggests exactly what
+ * the statically linked plugin suggests. */
+START_TEST(shared_object_loads_and_agrees)
+{
+    dnnr_registry *reg = dnnr__registry_create();
+    ck_assert_ptr_nonnull(reg);
+    dnnr_error err = {{0}};
+    ck_assert_msg(dnnr__registry_load_file(reg, HEBO_PLUGIN_FILE, &err) == DNNR_OK, "%s",
+                  err.msg);
+    const dnnr_plugin *p = dnnr__registry_find(reg, DNNR_KIND_SEARCHER, "hebo");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_ne(p->desc, dnnr_plugin_hebo_entry());
+    dnnr_space *sp = dnnr__space_create();
+    ck_assert_int_eq(dnnr__space_add_float(sp, "a", -5, 5, 0, 0), DNNR_OK);
+    ck_assert_int_eq(dnnr__space_add_float(sp, "b", -5, 5, 0, 0), DNNR_OK);
+    dnnr_value from_static[10][2], from_shared[10][2];
+    run_rounds(dnnr_plugin_hebo_entry()->iface, sp, from_static);
+    run_rounds(p->desc->iface, sp, from_shared);
+    ck_assert_mem_eq(from_static, from_shared, sizeof from_static);
+    dnnr__space_destroy(sp);
+    dnnr__registry_destroy(reg);
+}
+END_TEST
+
 START_TEST(bad_option_is_refused)
 {
     dnnr_space *sp = dnnr__space_create();
@@ -522,6 +569,7 @@ static Suite *hebo_suite(void)
     tcase_add_loop_test(proto, protocol_mixed_space_with_failures, 0, 2);
     tcase_add_test(proto, tiny_and_degenerate_spaces);
     tcase_add_test(proto, bad_option_is_refused);
+    tcase_add_test(proto, shared_object_loads_and_agrees);
     tcase_add_test(proto, out_of_memory_everywhere);
     suite_add_tcase(s, proto);
     return s;
