@@ -1,6 +1,9 @@
 /* Keras activations: element-wise functions as CUDA kernels with TF's
  * formulas and gradients (the onednn backend's; each backward pass uses
- * whichever of x or y gives the gradient most cheaply), and softmax over
+ * whichever of x or y gives the gradient most cheaply; every kernel works
+ * in place, as the engine runs the backward of a convolution's fused
+ * activation with x = y and dx = dy), a convolution's bias plus fused
+ * activation in one pass (CONV_FWD_ACT), and softmax over
  * the last axis with cuDNN (CUDNN_SOFTMAX_ACCURATE subtracts the row
  * maximum, as TF does). */
 #include "cuda.h"
@@ -94,6 +97,43 @@ template <int ALG> static void launch(dnnr_backend *b, dnnr_plan *p, dnnr_buffer
         eltwise_bwd_kernel<ALG><<<cuda_grid(n), CUDA_THREADS, 0, b->stream>>>(
             (const float *)ops[0]->data, (const float *)ops[1]->data,
             (const float *)ops[2]->data, (float *)ops[3]->data, n, p->d.alpha);
+}
+
+/* y[r, c] = f(y[r, c] + bias[c]): a convolution's bias and fused activation
+ * in one pass over its output. */
+template <int ALG>
+__global__ static void bias_act_kernel(float *y, const float *bias, int64_t rows, int64_t cols,
+                                       float alpha)
+{
+    const int64_t n = rows * cols;
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n;
+         i += (int64_t)gridDim.x * blockDim.x)
+        y[i] = eltwise_f(ALG, y[i] + bias[i % cols], alpha);
+}
+
+template <int ALG>
+static void bias_act(dnnr_backend *b, float *y, const float *bias, int64_t rows, int64_t cols,
+                     float alpha)
+{
+    bias_act_kernel<ALG><<<cuda_grid(rows * cols), CUDA_THREADS, 0, b->stream>>>(y, bias, rows,
+                                                                                  cols, alpha);
+}
+
+extern "C" void cuda_bias_act(dnnr_backend *b, float *y, const float *bias, int64_t rows,
+                              int64_t cols, int alg, float alpha)
+{
+    switch ((dnnr_eltwise_alg)alg) {
+    case DNNR_ELTWISE_LINEAR: bias_act<DNNR_ELTWISE_LINEAR>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_RELU: bias_act<DNNR_ELTWISE_RELU>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_ELU: bias_act<DNNR_ELTWISE_ELU>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_SELU: bias_act<DNNR_ELTWISE_SELU>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_SOFTPLUS: bias_act<DNNR_ELTWISE_SOFTPLUS>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_SOFTSIGN: bias_act<DNNR_ELTWISE_SOFTSIGN>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_TANH: bias_act<DNNR_ELTWISE_TANH>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_SIGMOID: bias_act<DNNR_ELTWISE_SIGMOID>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_HARD_SIGMOID: bias_act<DNNR_ELTWISE_HARD_SIGMOID>(b, y, bias, rows, cols, alpha); break;
+    case DNNR_ELTWISE_EXP: bias_act<DNNR_ELTWISE_EXP>(b, y, bias, rows, cols, alpha); break;
+    }
 }
 
 static int eltwise_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,

@@ -281,6 +281,7 @@ static plan_ctor ctor_for(dnnr_op op)
     case DNNR_OP_DENSE_BWD_WEIGHTS:
         return cuda_dense_plan;
     case DNNR_OP_CONV_FWD:
+    case DNNR_OP_CONV_FWD_ACT:
     case DNNR_OP_CONV_BWD_DATA:
     case DNNR_OP_CONV_BWD_WEIGHTS:
         return cuda_conv_plan;

@@ -8,7 +8,10 @@
  * (and crops dx back out of it). Algorithms come from cuDNN's heuristics
  * (no timing runs at plan time: plans are built for every trial); with
  * `deterministic`, only algorithms cuDNN marks deterministic are taken, and
- * FP32 stays FP32 (no TF32) unless $DNNR_CUDA_TF32=1. */
+ * FP32 stays FP32 (no TF32) unless $DNNR_CUDA_TF32=1. CONV_FWD_ACT applies
+ * its activation with the bias, in one kernel after the convolution (the
+ * engine differentiates the activation itself, from the output, before
+ * the backward passes). */
 #include "cuda.h"
 
 #define CONV_WORKSPACE_CAP ((size_t)2 << 30)
@@ -89,7 +92,10 @@ static int conv_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
                                                          b->workspace, p->ws_bytes, &zero,
                                                          p->ydesc, y),
                               "convolution forward");
-        if (rc == DNNR_OK)
+        if (rc == DNNR_OK && p->fused_act)
+            cuda_bias_act(b, y, (const float *)ops[2]->data, g.n * g.oh * g.ow, g.f,
+                          p->fused_act - 1, p->d.alpha);
+        else if (rc == DNNR_OK)
             cuda_bias_add(b, y, (const float *)ops[2]->data, g.n * g.oh * g.ow, g.f);
         return rc;
     }
@@ -228,6 +234,24 @@ extern "C" int cuda_conv_plan(dnnr_backend *b, dnnr_plan *p)
         d->stride[1] < 1 || d->padding[0] < 0 || d->padding[1] < 0 || d->padding[2] < 0 ||
         d->padding[3] < 0)
         return cuda_bad(b, "conv: inconsistent shapes");
+    if (d->op == DNNR_OP_CONV_FWD_ACT) {
+        /* the activations whose gradient the engine takes from y alone */
+        switch ((dnnr_eltwise_alg)d->algorithm) {
+        case DNNR_ELTWISE_RELU:
+        case DNNR_ELTWISE_ELU:
+        case DNNR_ELTWISE_TANH:
+        case DNNR_ELTWISE_SIGMOID:
+        case DNNR_ELTWISE_EXP:
+            break;
+        default:
+            b->host->set_error(b->host->ctx, "conv: activation %u cannot be fused",
+                               d->algorithm);
+            return DNNR_EUNSUPPORTED;
+        }
+        /* from here on a forward convolution that also applies the activation */
+        p->fused_act = 1 + (int)d->algorithm;
+        p->d.op = DNNR_OP_CONV_FWD;
+    }
     geometry g = geometry_of(d);
     const int pad = asymmetric(d);
     p->ph = pad ? g.h + d->padding[0] + d->padding[1] : g.h;

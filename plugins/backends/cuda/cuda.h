@@ -63,6 +63,7 @@ struct dnnr_plan {
     double *partial;  /* reductions: per-block partial sums, added in a fixed order */
     int64_t n_blocks; /* partial sums per reduction */
     int64_t ph, pw;   /* conv: padded height and width */
+    int fused_act;    /* conv forward: 0, or 1 + the dnnr_eltwise_alg applied to y */
 };
 
 /* Each returns DNNR_OK after filling p (p->d already set), or an error after
@@ -90,6 +91,9 @@ int cuda_bad(dnnr_backend *b, const char *what);
 /* Kernels shared between files (dense.cu). All run on b->stream. */
 /* y[r, c] += bias[c] for r < rows, c < cols */
 void cuda_bias_add(dnnr_backend *b, float *y, const float *bias, int64_t rows, int64_t cols);
+/* y[r, c] = f(y[r, c] + bias[c]) with f the dnnr_eltwise_alg @p alg (act.cu) */
+void cuda_bias_act(dnnr_backend *b, float *y, const float *bias, int64_t rows, int64_t cols,
+                   int alg, float alpha);
 /* v[i] = value */
 void cuda_fill(dnnr_backend *b, float *v, float value, int64_t n);
 /* db[c] = sum_r dy[r, c] in a fixed order, as one cuBLAS GEMV with a vector

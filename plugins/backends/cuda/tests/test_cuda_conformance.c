@@ -233,16 +233,21 @@ static int64_t tf_out(int64_t in, int64_t k, int64_t s, int same, int64_t *lo, i
     return out;
 }
 
-static void conv_case(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
-                      int64_t f, int64_t sh, int64_t sw, int same)
+/* act: 0, or 1 + the dnnr_eltwise_alg fused into the forward pass; then, as
+ * the engine does, the activation's backward runs in place from the output
+ * (x = y, dx = dy) before the convolution's backward passes. */
+static void conv_case_act(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                          int64_t f, int64_t sh, int64_t sw, int same, int act)
 {
+    static const char *acts[] = {"", " +relu", " +elu", " +selu", " +softplus", " +softsign",
+                                 " +tanh", " +sigmoid", " +hard_sigmoid", " +exp"};
     int64_t pt, pb, pl, pr;
     int64_t oh = tf_out(h, kh, sh, same, &pt, &pb), ow = tf_out(w, kw, sw, same, &pl, &pr);
     char name[128];
-    snprintf(name, sizeof name, "conv fwd/bwd %lldx%lldx%lldx%lld k%lldx%lld f%lld s%lld,%lld %s%s",
+    snprintf(name, sizeof name, "conv fwd/bwd %lldx%lldx%lldx%lld k%lldx%lld f%lld s%lld,%lld %s%s%s",
              (long long)n, (long long)h, (long long)w, (long long)c, (long long)kh, (long long)kw,
              (long long)f, (long long)sh, (long long)sw, same ? "same" : "valid",
-             (pt != pb || pl != pr) ? " (asym)" : "");
+             (pt != pb || pl != pr) ? " (asym)" : "", act ? acts[act] : "");
     /* error grows with the terms of each sum: kernel taps (forward, backward
      * data) or output positions (weight gradients) */
     int64_t terms = kh * kw * (c > f ? c : f);
@@ -250,8 +255,9 @@ static void conv_case(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, in
     program p = prog(name, 1e-4, 1e-6 * (double)terms);
     int x = add_buf(&p, n * h * w * c, F_RAND, 0), k = add_buf(&p, kh * kw * c * f, F_RAND, 0),
         b = add_buf(&p, f, F_RAND, 0), y = add_buf(&p, n * oh * ow * f, F_ZERO, 1),
-        dy = add_buf(&p, n * oh * ow * f, F_RAND, 0), dx = add_buf(&p, n * h * w * c, F_ZERO, 1),
-        dk = add_buf(&p, kh * kw * c * f, F_ZERO, 1), db = add_buf(&p, f, F_ZERO, 1);
+        dy = add_buf(&p, n * oh * ow * f, F_RAND, act ? 1 : 0),
+        dx = add_buf(&p, n * h * w * c, F_ZERO, 1), dk = add_buf(&p, kh * kw * c * f, F_ZERO, 1),
+        db = add_buf(&p, f, F_ZERO, 1);
     dnnr_op ops[3] = {DNNR_OP_CONV_FWD, DNNR_OP_CONV_BWD_DATA, DNNR_OP_CONV_BWD_WEIGHTS};
     int operands[3][4] = {{x, k, b, y}, {dy, k, dx}, {x, dy, dk, db}};
     int counts[3] = {4, 3, 4};
@@ -268,10 +274,31 @@ static void conv_case(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, in
         s.d.padding[1] = pb;
         s.d.padding[2] = pl;
         s.d.padding[3] = pr;
+        if (i == 0 && act) {
+            s.d.op = DNNR_OP_CONV_FWD_ACT;
+            s.d.algorithm = (uint32_t)act - 1;
+        }
+        s.d.alpha = 1.0f;
         set_ops(&s, counts[i], operands[i]);
         p.steps[p.n_steps++] = s;
+        if (i == 0 && act) {
+            step a = mk(DNNR_OP_ELTWISE_BWD);
+            a.d.n_dims[0] = 1;
+            a.d.dims[0][0] = n * oh * ow * f;
+            a.d.algorithm = (uint32_t)act - 1;
+            a.d.alpha = 1.0f;
+            int inplace[4] = {y, y, dy, dy};
+            set_ops(&a, 4, inplace);
+            p.steps[p.n_steps++] = a;
+        }
     }
     check(&p);
+}
+
+static void conv_case(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                      int64_t f, int64_t sh, int64_t sw, int same)
+{
+    conv_case_act(n, h, w, c, kh, kw, f, sh, sw, same, 0);
 }
 
 static void pool_case(int alg, int64_t n, int64_t h, int64_t w, int64_t c, int64_t k, int64_t s,
@@ -458,6 +485,12 @@ int main(void)
     conv_case(16, 26, 26, 32, 3, 3, 64, 1, 1, 0); /* M1 conv2 */
     conv_case(8, 32, 32, 3, 3, 3, 32, 1, 1, 1);   /* CIFAR conv1 */
     conv_case(4, 16, 16, 32, 3, 3, 64, 2, 2, 1);  /* strided 'same': asymmetric */
+    /* the activations the engine fuses into convolutions */
+    conv_case_act(4, 12, 12, 8, 3, 3, 16, 1, 1, 1, 1 + DNNR_ELTWISE_RELU);
+    conv_case_act(4, 12, 12, 8, 3, 3, 16, 1, 1, 0, 1 + DNNR_ELTWISE_ELU);
+    conv_case_act(4, 12, 12, 8, 3, 3, 16, 1, 1, 1, 1 + DNNR_ELTWISE_TANH);
+    conv_case_act(4, 12, 12, 8, 3, 3, 16, 2, 2, 1, 1 + DNNR_ELTWISE_SIGMOID);
+    conv_case_act(4, 12, 12, 8, 3, 3, 16, 1, 1, 0, 1 + DNNR_ELTWISE_EXP);
     pool_case(DNNR_POOL_MAX, 4, 24, 24, 64, 2, 2, 0);
     pool_case(DNNR_POOL_MAX, 2, 7, 9, 5, 3, 2, 1);
     pool_case(DNNR_POOL_MAX, 2, 6, 6, 3, 3, 1, 0);
