@@ -21,6 +21,7 @@ struct hebo_gp {
     /* workspace, sized once */
     double *w, *dwa, *dwb; /* warped inputs and their a/b derivatives (n x D) */
     double *log_u;         /* ln of the normalised inputs, fixed for the model's life */
+    double *wt;            /* warped inputs transposed (D x n), for prediction */
     double *k, *e, *l, *g, *minv_work, *work, *alpha, *g_w, *theta_tmp, *g_theta;
     int conditioned;
 };
@@ -61,7 +62,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     if (!gp)
         return NULL;
     size_t nt = HEBO_N_THETA(dims);
-    size_t total = n * dims * 5 + 2 * dims + n + nt + n * dims * 3 + 5 * n * n +
+    size_t total = n * dims * 6 + 2 * dims + n + nt + n * dims * 3 + 5 * n * n +
                    (2 * n * dims + n) + n + 2 * nt;
     double *block = host->alloc(host->ctx, total, sizeof(double));
     if (!block) {
@@ -81,6 +82,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     gp->theta = take(&c, nt);
     gp->w = take(&c, n * dims);
     gp->log_u = take(&c, n * dims);
+    gp->wt = take(&c, n * dims);
     gp->dwa = take(&c, n * dims);
     gp->dwb = take(&c, n * dims);
     gp->k = take(&c, n * n);
@@ -322,6 +324,9 @@ double hebo_gp_objective(hebo_gp *gp, const double *u, double *grad)
 int hebo_gp_condition(hebo_gp *gp)
 {
     warp_inputs(gp, gp->theta, 0);
+    for (size_t i = 0; i < gp->n; i++)
+        for (size_t j = 0; j < gp->dims; j++)
+            gp->wt[j * gp->n + i] = gp->w[i * gp->dims + j];
     gp->conditioned = !isnan(factor(gp, gp->theta));
     return gp->conditioned ? 0 : -1;
 }
@@ -337,7 +342,7 @@ void hebo_gp_predict(hebo_gp *gp, const double *x, size_t m, double *mean, doubl
             wstar[j] = warp_log(log((x[r * dims + j] - gp->col_lo[j]) /
                                     (gp->col_hi[j] - gp->col_lo[j])),
                                 theta[HEBO_TH_A(dims, j)], theta[HEBO_TH_B(dims, j)], NULL, NULL);
-        hebo_kernel_cross(wstar, gp->w, n, dims, theta, ks);
+        hebo_kernel_cross_t(wstar, gp->wt, n, dims, theta, ks);
         double mu = 0.0;
         for (size_t i = 0; i < n; i++)
             mu += ks[i] * gp->alpha[i];

@@ -207,3 +207,66 @@ void hebo_kernel_grad(const double *w, size_t n, size_t dims, const double *thet
     else
         kernel_grad_base(w, n, dims, theta, k, e, g, g_theta, g_w, work);
 }
+
+/* Pairs per block of hebo_kernel_cross_t: four accumulators each on the stack. */
+#define CROSS_BLOCK 128
+
+HEBO_BODY void kernel_cross_t_body(const double *wstar, const double *wt, size_t n, size_t dims,
+                                   const double *theta, double *out)
+{
+    double inv_ls2[HEBO_MAX_DIMS];
+    inverse_squares(theta, dims, inv_ls2);
+    double lin = theta[HEBO_TH_LIN], mat = theta[HEBO_TH_MAT];
+    for (size_t i0 = 0; i0 < n; i0 += CROSS_BLOCK) {
+        size_t m = n - i0 < CROSS_BLOCK ? n - i0 : CROSS_BLOCK;
+        double dot0[CROSS_BLOCK], dot1[CROSS_BLOCK], r0[CROSS_BLOCK], r1[CROSS_BLOCK];
+        for (size_t i = 0; i < m; i++)
+            dot0[i] = dot1[i] = r0[i] = r1[i] = 0.0;
+        /* the same even/odd split and order as pair_value */
+        size_t j = 0;
+        for (; j + 2 <= dims; j += 2) {
+            const double *c0 = wt + j * n + i0, *c1 = wt + (j + 1) * n + i0;
+            double a0 = wstar[j], a1 = wstar[j + 1], l0 = inv_ls2[j], l1 = inv_ls2[j + 1];
+            for (size_t i = 0; i < m; i++) {
+                double d0 = a0 - c0[i], d1 = a1 - c1[i];
+                dot0[i] += a0 * c0[i];
+                dot1[i] += a1 * c1[i];
+                r0[i] += d0 * d0 * l0;
+                r1[i] += d1 * d1 * l1;
+            }
+        }
+        if (j < dims) {
+            const double *c0 = wt + j * n + i0;
+            double a0 = wstar[j], l0 = inv_ls2[j];
+            for (size_t i = 0; i < m; i++) {
+                double d0 = a0 - c0[i];
+                dot0[i] += a0 * c0[i];
+                r0[i] += d0 * d0 * l0;
+            }
+        }
+        for (size_t i = 0; i < m; i++) {
+            double dot = dot0[i] + dot1[i], r2 = r0[i] + r1[i];
+            double sr = SQRT3 * sqrt(r2);
+            out[i0 + i] = lin * dot + mat * (1.0 + sr) * exp(-sr);
+        }
+    }
+}
+
+HEBO_AVX2 static void kernel_cross_t_avx2(const double *wstar, const double *wt, size_t n,
+                                          size_t dims, const double *theta, double *out)
+{
+    kernel_cross_t_body(wstar, wt, n, dims, theta, out);
+}
+static void kernel_cross_t_base(const double *wstar, const double *wt, size_t n, size_t dims,
+                                const double *theta, double *out)
+{
+    kernel_cross_t_body(wstar, wt, n, dims, theta, out);
+}
+void hebo_kernel_cross_t(const double *wstar, const double *wt, size_t n, size_t dims,
+                         const double *theta, double *out)
+{
+    if (HEBO_HAVE_AVX2())
+        kernel_cross_t_avx2(wstar, wt, n, dims, theta, out);
+    else
+        kernel_cross_t_base(wstar, wt, n, dims, theta, out);
+}

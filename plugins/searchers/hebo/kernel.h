@@ -32,6 +32,14 @@ void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *th
 void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t dims,
                        const double *theta, double *out);
 
+/**
+ * As hebo_kernel_cross, bit for bit, with the training inputs transposed
+ * (@p wt is D x n): the pairs then sit side by side in memory and the
+ * per-pair sums vectorise across pairs without changing their order.
+ */
+void hebo_kernel_cross_t(const double *wstar, const double *wt, size_t n, size_t dims,
+                         const double *theta, double *out);
+
 /** k(w*, w*) without noise. */
 double hebo_kernel_diag(const double *wstar, size_t dims, const double *theta);
 
