@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /**
- * The LCB weight kappa = sqrt(2 upsilon ((2 + d/2) ln t + ln(pi^2 / (3 delta) * 3)))
+ * The LCB weight kappa = sqrt(2 upsilon ((2 + d/2) ln t + ln(3 pi^2 / (3 delta))))
  * with t = max(1, floor(n_obs / q)): GP-UCB's schedule as HEBO writes it.
  */
 double hebo_kappa(size_t n_obs, size_t q, size_t d, double upsilon, double delta);
