@@ -114,29 +114,28 @@ START_TEST(detection_attempts_rounds_and_runs)
     ck_assert_int_eq(ask(&f), DNNR_OK);
     ck_assert_int_eq(f.req.warm_start, 1);
     ck_assert_str_eq(params[A1].choices[f.req_cfg[A1].i], "selu");
-    ck_assert_ptr_nonnull(strstr(f.note, "repair of dying_relu detected in trial 1"));
-    ck_assert_ptr_nonnull(strstr(f.note, "Attempt selu try 0"));
+    ck_assert_ptr_nonnull(strstr(f.note, "round 1: DR at epoch 3 of trial 1"));
+    ck_assert_ptr_nonnull(strstr(f.note, "Attempt selu#0"));
     tell(&f, 0.0, 1, 0.6, -0.6); /* trial 2: NaN gradient -> EG, a potential */
     /* bn is skipped; initial x3 fail */
     for (int k = 0; k < 3; k++) {
         ck_assert_int_eq(ask(&f), DNNR_OK);
-        ck_assert_ptr_nonnull(strstr(f.note, "Attempt initial try"));
+        ck_assert_ptr_nonnull(strstr(f.note, "Attempt initial#"));
         if (k == 0) {
-            ck_assert_ptr_nonnull(strstr(f.note, "bn try 0 not applicable"));
-            ck_assert_ptr_nonnull(strstr(f.note, "turned the problem into exploding_gradient"));
+            ck_assert_ptr_nonnull(strstr(f.note, "bn#0 n/a"));
+            ck_assert_ptr_nonnull(strstr(f.note, "trial 2 (selu#0): now EG (potential)"));
         }
         ck_assert_int_eq(f.req.warm_start, 1);
         tell(&f, 0.9, 0, 0.5, -0.5);
     }
     /* leaky: only ELU is expressible */
     ck_assert_int_eq(ask(&f), DNNR_OK);
-    ck_assert_ptr_nonnull(strstr(f.note, "Attempt leaky try 1"));
-    ck_assert_ptr_nonnull(strstr(f.note, "leaky try 0 not applicable"));
+    ck_assert_ptr_nonnull(strstr(f.note, "Attempt leaky#1"));
+    ck_assert_ptr_nonnull(strstr(f.note, "leaky#0 n/a"));
     tell(&f, 0.9, 0, 0.5, -0.5);
     /* round 2: the potential (trial 2, EG) seeds the EG list, changes kept */
     ck_assert_int_eq(ask(&f), DNNR_OK);
-    ck_assert_ptr_nonnull(strstr(f.note, "round 2: repair of exploding_gradient detected in "
-                                         "trial 2"));
+    ck_assert_ptr_nonnull(strstr(f.note, "round 2: EG at epoch 3 of trial 2"));
     ck_assert_int_eq(f.req.warm_start, 2);
     ck_assert_str_eq(params[A1].choices[f.req_cfg[A1].i], "selu");
     tell(&f, 0.0, 0, 0.9, -0.9); /* clean: solved */
@@ -160,11 +159,11 @@ START_TEST(a_problem_handled_before_ends_the_run)
     ck_assert_int_eq(ask(&f), DNNR_OK);
     tell(&f, 0.0, 1, 0.6, -0.6); /* EG: the paper switches at once */
     ck_assert_int_eq(ask(&f), DNNR_OK);
-    ck_assert_ptr_nonnull(strstr(f.note, "round 2: repair of exploding_gradient"));
+    ck_assert_ptr_nonnull(strstr(f.note, "round 2: EG at epoch 3"));
     tell(&f, 0.9, 0, 0.65, -0.65); /* a potential back to DR, handled in round 1 */
     ck_assert_int_eq(ask(&f), DNNR_OK);
     ck_assert_msg(strstr(f.note, "run 1: detection") &&
-                      strstr(f.note, "improved but still has a problem (trial 3, now dying_relu)"),
+                      strstr(f.note, "improved but still has a problem (trial 3, now DR)"),
                   "%s", f.note);
     close_fx(&f);
 }

@@ -25,6 +25,9 @@
 
 #include "at.h"
 
+/* The host journals the first 511 bytes of a note. */
+#define DNNR_NOTE_MAX 512
+
 typedef enum phase { PH_START, PH_WAIT_DETECT, PH_REPAIR, PH_WAIT_ATTEMPT, PH_DONE } phase;
 
 /* A detected problem and where it came from. */
@@ -56,8 +59,8 @@ struct dnnr_searcher {
     /* counters over the whole instance (logged at destroy) */
     uint32_t n_runs, n_solved, n_detect_none, n_trials, n_na, n_fail_nan;
     at_params mon;          /* the monitor state of the last request */
-    char pending_text[1024]; /* what happened since the last note */
-    char note[3072];
+    char pending_text[512]; /* what happened since the last note */
+    char note[DNNR_NOTE_MAX];
 };
 
 static void add_text(dnnr_searcher *s, const char *fmt, ...) DNNR_PRINTF(2, 3);
@@ -74,18 +77,23 @@ static void add_text(dnnr_searcher *s, const char *fmt, ...)
     va_end(ap);
 }
 
+static const char *short_name(at_problem p)
+{
+    static const char *const names[] = {"none", "VG", "EG", "DR", "OL", "SC"};
+    return (unsigned)p < AT_N_PROBLEMS ? names[p] : "?";
+}
+
+/* The indicator values behind a finding, compact: the journal keeps 511
+ * bytes of a note. */
 static void describe(const finding *d, char *buf, size_t len)
 {
     const at_features *f = &d->f;
     snprintf(buf, len,
-             "%s at epoch %u (k=%u): ratio=%.3g |g_first|=%.3g zero_frac=%.3g counters "
-             "vanish=%u explode=%u dying=%u; nan loss/weight/grad=%d/%d/%d; "
-             "best train/val=%.4g/%.4g, largest gain train/val=%.3g/%.3g, oscillations=%u, "
-             "low=%d sc=%d ol=%d",
-             at_problem_name(d->problem), f->epoch, f->k, f->ratio, f->g_first, f->zero_frac,
-             f->vanish, f->explode, f->dying, f->nan_loss, f->nan_weight, f->nan_gradient,
-             f->max_train, f->max_val, f->d_train, f->d_val, f->ol_pairs, f->low_acc, f->sc,
-             f->ol);
+             "r=%.3g |g1|=%.3g z=%.3g vanish/explode/dying=%u/%u/%u nan l/w/g=%d/%d/%d "
+             "best=%.4g/%.4g gain=%.3g/%.3g osc=%u low=%d sc=%d",
+             f->ratio, f->g_first, f->zero_frac, f->vanish, f->explode, f->dying, f->nan_loss,
+             f->nan_weight, f->nan_gradient, f->max_train, f->max_val, f->d_train, f->d_val,
+             f->ol_pairs, f->low_acc, f->sc);
 }
 
 static void params_for(const dnnr_searcher *s, const dnnr_value *cfg, at_params *p)
@@ -145,7 +153,7 @@ static void end_problem(dnnr_searcher *s)
         return;
     }
     snprintf(buf, sizeof buf, " (trial %lld, now %s)", (long long)s->pot.trial,
-             at_problem_name(s->pot.problem));
+             short_name(s->pot.problem));
     if (s->handled & (1u << s->pot.problem) || s->round >= (uint64_t)s->o.max_rounds) {
         end_run(s, "improved but still has a problem", buf);
         return;
@@ -160,11 +168,13 @@ static int ask_detection(dnnr_searcher *s, dnnr_trial_request *req)
     memcpy(req->config, s->start, s->n * sizeof *req->config);
     req->flags = DNNR_TRIAL_INDICATORS | DNNR_TRIAL_KEEP_WEIGHTS;
     req->warm_start = -1;
-    snprintf(s->note, sizeof s->note,
-             "AutoTrainer run %u: detection training of the start configuration (checks every "
-             "%u epochs; gated rules once k >= %.1f epochs). %s",
-             s->run, s->o.params.g, s->o.params.judgment * at_config_epochs(s->space, s->start),
-             s->pending_text);
+    if (snprintf(s->note, sizeof s->note,
+                 "AutoTrainer run %u: detection training of the start configuration (checks "
+                 "every %u epochs, gated rules from k >= %.1f). %s",
+                 s->run, s->o.params.g,
+                 s->o.params.judgment * at_config_epochs(s->space, s->start),
+                 s->pending_text) >= (int)sizeof s->note)
+        s->host->log(s->host->ctx, DNNR_LOG_INFO, "history: %s", s->pending_text);
     s->round = 0;
     s->handled = 0;
     s->ph = PH_WAIT_DETECT;
@@ -194,10 +204,10 @@ static int next_attempt(dnnr_searcher *s, dnnr_trial_request *req)
         at_op_out out;
         at_op_apply(&c, st.op, j, s->cur_cfg, &out);
         char tag[64];
-        snprintf(tag, sizeof tag, "%s try %u", at_op_name(st.op), j);
+        snprintf(tag, sizeof tag, "%s#%u", at_op_name(st.op), j);
         if (out.outcome != AT_APPLIED) {
             s->n_na++;
-            add_text(s, "%s not applicable (%s); ", tag, out.what);
+            add_text(s, "%s n/a (%s); ", tag, out.what);
             if (out.outcome == AT_NA_OPERATOR && s->step < s->n_steps &&
                 s->steps[s->step].op == st.op && s->try_index > 0) {
                 s->step++; /* abandon the operator's remaining tries */
@@ -211,27 +221,24 @@ static int next_attempt(dnnr_searcher *s, dnnr_trial_request *req)
                 reinit = 1; /* the original re-creates NaN layers in these operators */
             else {
                 s->n_fail_nan++;
-                add_text(s, "%s failed without training (the original keeps the NaN seed "
-                            "weights, which report %s at the first check); ",
-                         tag, "exploding_gradient");
+                add_text(s, "%s fails untrained (NaN seed kept); ", tag);
                 continue;
             }
         }
-        char seed_text[640];
+        char seed_text[256];
         describe(&s->seed, seed_text, sizeof seed_text);
         memcpy(req->config, s->cur_cfg, s->n * sizeof *req->config);
         req->flags = DNNR_TRIAL_INDICATORS | DNNR_TRIAL_KEEP_WEIGHTS;
         req->warm_start = reinit ? -1 : s->seed.trial;
-        /* A long history of earlier results may be cut: the note says the
-         * essentials first. */
+        /* Essentials first: the journal keeps 511 bytes; the host log gets
+         * whatever does not fit. */
         if (snprintf(s->note, sizeof s->note,
-                 "AutoTrainer run %u round %u: repair of %s detected in trial %lld: %s. Attempt "
-                 "%s: %s; %s. %s",
-                 s->run, s->round, at_problem_name(s->seed.problem), (long long)s->seed.trial,
-                 seed_text, tag, out.what,
-                 reinit ? "trained from a fresh initialisation" : "warm start from the seed",
-                 s->pending_text) >= (int)sizeof s->note)
-            s->host->log(s->host->ctx, DNNR_LOG_DEBUG, "note cut to %zu bytes", sizeof s->note);
+                     "AT run %u round %u: %s at epoch %u of trial %lld [%s]. Attempt %s: %s; %s. "
+                     "%s",
+                     s->run, s->round, short_name(s->seed.problem), s->seed.epoch,
+                     (long long)s->seed.trial, seed_text, tag, out.what,
+                     reinit ? "fresh init" : "warm start", s->pending_text) >= (int)sizeof s->note)
+            s->host->log(s->host->ctx, DNNR_LOG_INFO, "history: %s", s->pending_text);
         s->cur_op = st.op;
         s->cur_try = j;
         return 1;
@@ -304,7 +311,7 @@ static void tell_detection(dnnr_searcher *s, const dnnr_trial_result *res)
 static void tell_attempt(dnnr_searcher *s, const dnnr_trial_result *res)
 {
     char tag[64];
-    snprintf(tag, sizeof tag, "trial %llu (%s try %u)", (unsigned long long)res->trial_id,
+    snprintf(tag, sizeof tag, "trial %llu (%s#%u)", (unsigned long long)res->trial_id,
              at_op_name(s->cur_op), s->cur_try);
     s->ph = PH_REPAIR;
     if (res->status != DNNR_TRIAL_OK && res->status != DNNR_TRIAL_DIVERGED) {
@@ -319,10 +326,10 @@ static void tell_attempt(dnnr_searcher *s, const dnnr_trial_result *res)
         return;
     }
     if (n == s->seed.problem) {
-        add_text(s, "%s still reports %s; ", tag, at_problem_name(n));
+        add_text(s, "%s: %s again; ", tag, short_name(n));
         return;
     }
-    add_text(s, "%s turned the problem into %s (potential); ", tag, at_problem_name(n));
+    add_text(s, "%s: now %s (potential); ", tag, short_name(n));
     /* The original ranks potentials by last-epoch validation accuracy; here
      * by the trial's objective (the subject's metric, minimised). */
     if (!s->have_pot || isnan(s->pot.objective) || res->objective < s->pot.objective) {

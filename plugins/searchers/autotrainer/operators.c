@@ -126,23 +126,22 @@ static void activation_op(const at_op_ctx *c, dnnr_value *config, const char *ac
         if (c->faithful) {
             out->unchanged = 1;
             snprintf(out->what, sizeof out->what,
-                     "no hidden activation in the space: retrains unchanged (as the original)");
+                     "no hidden activation: retrains unchanged (as the original)");
         } else
             na(out, AT_NA_OPERATOR, "no hidden activation parameter");
         return;
     }
     if (set_hidden(c->space, config, "act", act) < 0) {
         char why[128];
-        snprintf(why, sizeof why, "'%s' is not in the activation vocabulary", act);
+        snprintf(why, sizeof why, "'%s' not in the vocabulary", act);
         na(out, AT_NA_OPERATOR, why);
         return;
     }
     /* Missing initialiser choices leave those settings as they were. */
     int k = set_hidden(c->space, config, "ki", kinit);
     int b = set_hidden(c->space, config, "bi", binit);
-    snprintf(out->what, sizeof out->what, "hidden activations -> %s; hidden kernel init -> %s%s, "
-             "bias init -> %s%s", act, kinit, k < 0 ? " (absent)" : "", binit,
-             b < 0 ? " (absent)" : "");
+    snprintf(out->what, sizeof out->what, "hidden act->%s, ki->%s%s, bi->%s%s", act, kinit,
+             k < 0 ? " (absent)" : "", binit, b < 0 ? " (absent)" : "");
 }
 
 static void leaky_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_out *out)
@@ -165,12 +164,11 @@ static void leaky_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_o
         }
     if (!act || n_hidden(c->space, "act") == 0 || set_hidden(c->space, config, "act", act) < 0) {
         char why[128];
-        snprintf(why, sizeof why, "'%s' is not expressible in the activation vocabulary",
-                 acts[j][1]);
+        snprintf(why, sizeof why, "'%s' not in the vocabulary", acts[j][1]);
         na(out, AT_NA_TRY, why);
         return;
     }
-    snprintf(out->what, sizeof out->what, "hidden activations -> %s", act);
+    snprintf(out->what, sizeof out->what, "hidden act->%s", act);
     if (c->faithful) { /* the original's loop also sets the output layer to linear */
         char out_name[16];
         snprintf(out_name, sizeof out_name, "act%d", at_highest_suffix(c->space, "act"));
@@ -178,7 +176,7 @@ static void leaky_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_o
         int lin = o >= 0 ? at_choice_index(c->space->params[o], "linear") : -1;
         if (lin >= 0) {
             config[o].i = lin;
-            strncat(out->what, "; output activation -> linear (the original's defect)",
+            strncat(out->what, "; output act->linear (the original's defect)",
                     sizeof out->what - strlen(out->what) - 1);
         }
     }
@@ -195,7 +193,7 @@ static void initial_op(const at_op_ctx *c, dnnr_value *config, at_op_out *out)
         if (c->faithful) {
             out->unchanged = 1;
             snprintf(out->what, sizeof out->what,
-                     "no hidden initialiser in the space: retrains unchanged (as the original)");
+                     "no hidden initialiser: retrains unchanged (as the original)");
         } else
             na(out, AT_NA_OPERATOR, "no hidden initialiser parameter");
         return;
@@ -203,10 +201,9 @@ static void initial_op(const at_op_ctx *c, dnnr_value *config, at_op_out *out)
     int nk = set_hidden(c->space, config, "ki", k);
     int nb = set_hidden(c->space, config, "bi", b);
     out->reinit = !c->faithful;
-    snprintf(out->what, sizeof out->what, "hidden kernel init -> %s%s, bias init -> %s%s; %s", k,
+    snprintf(out->what, sizeof out->what, "hidden ki->%s%s, bi->%s%s; %s", k,
              nk < 0 ? " (absent)" : "", b, nb < 0 ? " (absent)" : "",
-             c->faithful ? "trained weights kept (the original's no-op)"
-                         : "retrained from a fresh initialisation");
+             c->faithful ? "weights kept (the original's no-op)" : "re-initialised");
 }
 
 static void batch_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_out *out)
@@ -219,7 +216,7 @@ static void batch_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_o
     const dnnr_param *p = c->space->params[i];
     long target = 32L << j;
     if ((long)numeric_value(p, config[i]) == target) { /* abandons the remaining tries */
-        na(out, AT_NA_OPERATOR, "the batch size already equals this try's value");
+        na(out, AT_NA_OPERATOR, "batch size already this value");
         return;
     }
     char t[24];
@@ -227,17 +224,17 @@ static void batch_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_o
     if (p->kind == DNNR_PARAM_CATEGORICAL) {
         int ch = at_choice_index(p, t);
         if (ch < 0) {
-            na(out, AT_NA_TRY, "batch size not among the parameter's choices");
+            na(out, AT_NA_TRY, "batch size not a choice");
             return;
         }
         config[i].i = ch;
     } else if (p->kind == DNNR_PARAM_INTEGER && target >= p->lo && target <= p->hi) {
         config[i].i = target;
     } else {
-        na(out, AT_NA_TRY, "batch size outside the parameter's range");
+        na(out, AT_NA_TRY, "batch size out of range");
         return;
     }
-    snprintf(out->what, sizeof out->what, "batch_size -> %ld", target);
+    snprintf(out->what, sizeof out->what, "batch_size->%ld", target);
 }
 
 /* The optimiser's name in the configuration ("" when absent). */
@@ -271,14 +268,14 @@ static void lr_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_out 
     /* The original compares its float32 lr with a double: equality almost
      * never holds, so try 0 usually re-runs at the original lr. */
     if ((double)(float)config[i].f == target) {
-        na(out, AT_NA_OPERATOR, "lr already equals this try's value");
+        na(out, AT_NA_OPERATOR, "lr already this value");
         return;
     }
     if (set_lr(c->space, config, target) < 0) {
-        na(out, AT_NA_TRY, "lr outside the parameter's range");
+        na(out, AT_NA_TRY, "lr out of range");
         return;
     }
-    snprintf(out->what, sizeof out->what, "lr -> %g (base %g, %s10^%u)", target, base,
+    snprintf(out->what, sizeof out->what, "lr->%g (base %g %s10^%u)", target, base,
              c->problem == AT_SC ? "x" : "/", j);
 }
 
@@ -305,10 +302,10 @@ static void optimizer_op(const at_op_ctx *c, dnnr_value *config, at_op_out *out)
     const char *pick = cand[dnnr_rng_below(c->rng, n)];
     double lr = strcmp(pick, "sgd") ? 0.001 : 0.01; /* Keras defaults */
     if (set_optimizer(c->space, config, pick, lr) < 0) {
-        na(out, AT_NA_TRY, "drawn optimiser not among the parameter's choices");
+        na(out, AT_NA_TRY, "drawn optimiser not a choice");
         return;
     }
-    snprintf(out->what, sizeof out->what, "optimizer -> %s, lr -> %g (defaults)", pick, lr);
+    snprintf(out->what, sizeof out->what, "optimizer->%s, lr->%g", pick, lr);
 }
 
 void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config, at_op_out *out)
@@ -328,10 +325,10 @@ void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config, a
         leaky_op(c, j, config, out);
         return;
     case AT_OP_BN:
-        na(out, AT_NA_OPERATOR, "batch normalisation insertion is not expressible in the space");
+        na(out, AT_NA_OPERATOR, "not expressible: batch norm");
         return;
     case AT_OP_GRADIENT:
-        na(out, AT_NA_OPERATOR, "gradient clipping (clipvalue) is not expressible in the space");
+        na(out, AT_NA_OPERATOR, "not expressible: clipvalue");
         return;
     case AT_OP_INITIAL:
         initial_op(c, config, out);
@@ -346,21 +343,20 @@ void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config, a
         if (c->faithful) {
             out->unchanged = 1;
             snprintf(out->what, sizeof out->what,
-                     "ReduceLROnPlateau never reaches the callback list: retrains unchanged "
-                     "(the original's no-op)");
+                     "retrains unchanged (the original's ReduceLR no-op)");
         } else
-            na(out, AT_NA_OPERATOR, "a learning-rate schedule is not expressible in the space");
+            na(out, AT_NA_OPERATOR, "not expressible: lr schedule");
         return;
     case AT_OP_ADAM:
         if (!strcmp(optimizer_name(c->space, config), "adam"))
             na(out, AT_NA_OPERATOR, "already Adam");
         else if (set_optimizer(c->space, config, "adam", 0.001) < 0)
-            na(out, AT_NA_OPERATOR, "adam is not among the optimizer choices");
+            na(out, AT_NA_OPERATOR, "adam not a choice");
         else
-            snprintf(out->what, sizeof out->what, "optimizer -> adam, lr -> 0.001 (defaults)");
+            snprintf(out->what, sizeof out->what, "optimizer->adam, lr->0.001");
         return;
     case AT_OP_MOMENTUM:
-        na(out, AT_NA_OPERATOR, "SGD momentum is not expressible in the space");
+        na(out, AT_NA_OPERATOR, "not expressible: momentum");
         return;
     case AT_OP_OPTIMIZER:
         optimizer_op(c, config, out);
@@ -369,10 +365,9 @@ void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config, a
         if (c->faithful) {
             out->unchanged = 1;
             snprintf(out->what, sizeof out->what,
-                     "GaussianNoise is not inserted before a model's first layer: retrains "
-                     "unchanged (the original's no-op)");
+                     "retrains unchanged (the original's GN no-op)");
         } else
-            na(out, AT_NA_OPERATOR, "a GaussianNoise layer is not expressible in the space");
+            na(out, AT_NA_OPERATOR, "not expressible: GaussianNoise");
         return;
     case AT_N_OPS:
         break;
