@@ -12,6 +12,8 @@
 
 /* Larger spaces would need heap buffers in suggest.c; no subject comes close. */
 #define HEBO_MAX_PARAMS 512
+/* The kernel keeps per-column scratch on the stack (kernel.c, gp.c). */
+#define HEBO_MAX_GP_DIMS 4096
 
 static int read_float(const dnnr_host *h, const char *key, double *v)
 {
@@ -130,6 +132,14 @@ static int hebo_create(const dnnr_searcher_init *init, dnnr_searcher **out)
     if (rc) {
         h->free(h->ctx, s);
         return rc;
+    }
+    if (s->design.gp_dims > HEBO_MAX_GP_DIMS) {
+        h->set_error(h->ctx, "hebo handles at most %d GP inputs (numeric parameters plus all "
+                             "categorical choices); the space has %zu",
+                     HEBO_MAX_GP_DIMS, s->design.gp_dims);
+        hebo_design_free(&s->design, h);
+        h->free(h->ctx, s);
+        return DNNR_EUNSUPPORTED;
     }
     s->key_fit = h->rng_key(h->ctx, "hebo.fit");
     s->key_acq = h->rng_key(h->ctx, "hebo.acquisition");
