@@ -26,26 +26,52 @@ const dnnr_plugin_desc *dnnr_plugin_testfunctions_entry(void);
 static const char *const multifidelity =
     "function = \"multifidelity\"; min_budget = 1.0; max_budget = 81.0;";
 
-/* Median regret over seeds of @p searcher's incumbent after spending @p at. */
-static double median_regret(const driver_subject *s, const dnnr_plugin_desc *searcher,
-                            const char *options, uint32_t workers, double budget, double at,
-                            double *full_share)
+/* One trace per seed of @p searcher run until @p budget is spent; returns the
+ * share of its trials that ran at full fidelity. */
+static double collect(const driver_subject *s, const dnnr_plugin_desc *searcher,
+                      const char *options, uint32_t workers, double budget,
+                      driver_trace traces[N_SEEDS])
 {
-    double regrets[N_SEEDS];
     size_t n_full = 0, n_trials = 0;
     for (int seed = 0; seed < N_SEEDS; seed++) {
         driver_params p = {.searcher = searcher, .options = options,
                            .seed = 1000 + (uint64_t)seed, .workers = workers, .budget = budget};
-        driver_trace trace;
-        driver_run(s, &p, &trace);
-        regrets[seed] = driver_incumbent_at(&trace, at) - s->analytic.optimum;
-        n_full += trace.n_full;
-        n_trials += trace.n_trials;
-        driver_trace_free(&trace);
+        driver_run(s, &p, &traces[seed]);
+        n_full += traces[seed].n_full;
+        n_trials += traces[seed].n_trials;
     }
-    if (full_share)
-        *full_share = (double)n_full / (double)n_trials;
+    return (double)n_full / (double)n_trials;
+}
+
+/* Median regret over seeds of the incumbent after spending @p cost. A run
+ * with a larger budget passes through the same states (one worker, seeded),
+ * so one trace answers every smaller cost. */
+static double median_at(const driver_subject *s, const driver_trace traces[N_SEEDS], double cost)
+{
+    double regrets[N_SEEDS];
+    for (int seed = 0; seed < N_SEEDS; seed++)
+        regrets[seed] = driver_incumbent_at(&traces[seed], cost) - s->analytic.optimum;
     return driver_median(regrets, N_SEEDS);
+}
+
+static void free_traces(driver_trace traces[N_SEEDS])
+{
+    for (int seed = 0; seed < N_SEEDS; seed++)
+        driver_trace_free(&traces[seed]);
+}
+
+/* Median regret over seeds after spending @p budget. */
+static double median_regret(const driver_subject *s, const dnnr_plugin_desc *searcher,
+                            const char *options, uint32_t workers, double budget,
+                            double *full_share)
+{
+    driver_trace traces[N_SEEDS];
+    double share = collect(s, searcher, options, workers, budget, traces);
+    if (full_share)
+        *full_share = share;
+    double median = median_at(s, traces, budget);
+    free_traces(traces);
+    return median;
 }
 
 START_TEST(bohb_reaches_random_regret_at_half_the_cost)
@@ -53,16 +79,18 @@ START_TEST(bohb_reaches_random_regret_at_half_the_cost)
     driver_subject s;
     driver_subject_open(&s, dnnr_plugin_testfunctions_entry(), multifidelity);
     ck_assert_int_eq(s.analytic.fidelity_kind, DNNR_FIDELITY_BUDGET);
-    double random_final = median_regret(&s, dnnr_plugin_random_entry(), NULL, 1, RANDOM_BUDGET,
-                                        RANDOM_BUDGET, NULL);
-    double full_share;
-    double bohb_half = median_regret(&s, dnnr_plugin_bohb_entry(), NULL, 1, RANDOM_BUDGET / 2,
-                                     RANDOM_BUDGET / 2, &full_share);
+    double random_final =
+        median_regret(&s, dnnr_plugin_random_entry(), NULL, 1, RANDOM_BUDGET, NULL);
+    driver_trace traces[N_SEEDS];
+    double full_share =
+        collect(&s, dnnr_plugin_bohb_entry(), NULL, 1, RANDOM_BUDGET / 2, traces);
+    double bohb_half = median_at(&s, traces, RANDOM_BUDGET / 2);
     /* The cost at which BOHB's median first reaches random's final median. */
     double reach = NAN;
     for (double c = 1.0; c <= RANDOM_BUDGET / 2 && isnan(reach); c += 1.0)
-        if (median_regret(&s, dnnr_plugin_bohb_entry(), NULL, 1, c, c, NULL) <= random_final)
+        if (median_at(&s, traces, c) <= random_final)
             reach = c;
+    free_traces(traces);
     fprintf(stderr,
             "multifidelity Branin, %d seeds: random median regret %.4f at cost %.0f; "
             "bohb %.4f at cost %.0f (%.0f%% of its trials at full fidelity); "
@@ -80,10 +108,9 @@ START_TEST(bohb_with_parallel_workers_still_beats_random)
     /* Four workers: several brackets in flight at once. */
     driver_subject s;
     driver_subject_open(&s, dnnr_plugin_testfunctions_entry(), multifidelity);
-    double random_final = median_regret(&s, dnnr_plugin_random_entry(), NULL, 4, RANDOM_BUDGET,
-                                        RANDOM_BUDGET, NULL);
-    double bohb_half = median_regret(&s, dnnr_plugin_bohb_entry(), NULL, 4, RANDOM_BUDGET / 2,
-                                     RANDOM_BUDGET / 2, NULL);
+    double random_final =
+        median_regret(&s, dnnr_plugin_random_entry(), NULL, 4, RANDOM_BUDGET, NULL);
+    double bohb_half = median_regret(&s, dnnr_plugin_bohb_entry(), NULL, 4, RANDOM_BUDGET / 2, NULL);
     fprintf(stderr, "4 workers: random %.4f at cost %.0f; bohb %.4f at cost %.0f\n", random_final,
             RANDOM_BUDGET, bohb_half, RANDOM_BUDGET / 2);
     ck_assert_double_le(bohb_half, random_final);
@@ -103,10 +130,9 @@ START_TEST(study_mode_runs_everything_at_full_fidelity)
     driver_subject_open(&s, dnnr_plugin_testfunctions_entry(), multifidelity);
     double full_share;
     const double budget = STUDY_BUDGET;
-    double study = median_regret(&s, dnnr_plugin_bohb_entry(), "study_mode = true;", 1, budget,
-                                 budget, &full_share);
-    double random_final =
-        median_regret(&s, dnnr_plugin_random_entry(), NULL, 1, budget, budget, NULL);
+    double study =
+        median_regret(&s, dnnr_plugin_bohb_entry(), "study_mode = true;", 1, budget, &full_share);
+    double random_final = median_regret(&s, dnnr_plugin_random_entry(), NULL, 1, budget, NULL);
     fprintf(stderr, "study mode: median regret %.4f at cost %.0f (random %.4f)\n", study, budget,
             random_final);
     ck_assert_double_eq(full_share, 1.0);
