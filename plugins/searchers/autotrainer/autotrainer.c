@@ -302,8 +302,9 @@ static void tell_detection(dnnr_searcher *s, const dnnr_trial_result *res)
     }
     char text[640];
     describe(&d, text, sizeof text);
-    s->host->log(s->host->ctx, DNNR_LOG_INFO, "AutoTrainer run %u: trial %llu reports %s", s->run,
-                 (unsigned long long)res->trial_id, text);
+    s->host->log(s->host->ctx, DNNR_LOG_INFO,
+                 "AutoTrainer run %u: trial %llu reports %s at epoch %u [%s]", s->run,
+                 (unsigned long long)res->trial_id, at_problem_name(d.problem), d.epoch, text);
     s->ph = PH_REPAIR;
     begin_problem(s, &d, res->config);
 }

@@ -150,7 +150,8 @@ static void leaky_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_o
      * study's vocabulary ("elu"); a vocabulary that has the others is used. */
     static const char *const acts[3][3] = {{"leaky_relu", "LeakyReLU", "leakyrelu"},
                                            {"elu", "ELU", "elu"},
-                                           {"thresholded_relu", "ThresholdedReLU", "thresholdedrelu"}};
+                                           {"thresholded_relu", "ThresholdedReLU",
+                                            "thresholdedrelu"}};
     if (j > 2) {
         na(out, AT_NA_OPERATOR, "only three advanced activations");
         return;
