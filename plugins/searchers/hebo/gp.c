@@ -21,7 +21,7 @@ struct hebo_gp {
     /* workspace, sized once */
     double *w, *dwa, *dwb; /* warped inputs and their a/b derivatives (n x D) */
     double *log_u;         /* ln of the normalised inputs, fixed for the model's life */
-    double *wt;            /* warped inputs transposed (D x n), for prediction */
+    double *wt;            /* warped inputs transposed (D x n): kernel scratch, then prediction */
     double *k, *e, *l, *g, *minv_work, *work, *alpha, *g_w, *theta_tmp, *g_theta;
     int conditioned;
 };
@@ -230,7 +230,7 @@ static void warp_inputs(hebo_gp *gp, const double *theta, int with_grad)
 static double factor(hebo_gp *gp, const double *theta)
 {
     size_t n = gp->n;
-    hebo_kernel_matrix(gp->w, n, gp->dims, theta, gp->k, gp->e);
+    hebo_kernel_matrix(gp->w, n, gp->dims, theta, gp->k, gp->e, gp->wt);
     if (hebo_jitchol(gp->k, n, gp->l, NULL) != 0)
         return NAN;
     memcpy(gp->alpha, gp->y, n * sizeof *gp->alpha);
@@ -323,10 +323,7 @@ double hebo_gp_objective(hebo_gp *gp, const double *u, double *grad)
 
 int hebo_gp_condition(hebo_gp *gp)
 {
-    warp_inputs(gp, gp->theta, 0);
-    for (size_t i = 0; i < gp->n; i++)
-        for (size_t j = 0; j < gp->dims; j++)
-            gp->wt[j * gp->n + i] = gp->w[i * gp->dims + j];
+    warp_inputs(gp, gp->theta, 0); /* factor() leaves w transposed in wt for prediction */
     gp->conditioned = !isnan(factor(gp, gp->theta));
     return gp->conditioned ? 0 : -1;
 }

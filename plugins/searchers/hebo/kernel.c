@@ -5,6 +5,8 @@
 #include <string.h>
 
 #define SQRT3 1.7320508075688772
+/* Pairs per block of cross_columns: four accumulators each on the stack. */
+#define CROSS_BLOCK 128
 
 double hebo_matern32(const double *x, const double *y, const double *ls, size_t dims,
                      double variance)
@@ -55,18 +57,66 @@ HEBO_BODY void inverse_squares(const double *theta, size_t dims, double *inv_ls2
     }
 }
 
+/* k(w*, w_i) for @p count pairs whose inputs are columns of @p wt (D rows of
+ * @p stride); the same even/odd sums in the same order as pair_value, so
+ * the results are bit-identical to it. @p e_out (may be NULL) receives
+ * exp(-sqrt3 r). */
+HEBO_BODY void cross_columns(const double *wstar, const double *wt, size_t count, size_t stride,
+                             size_t dims, const double *inv_ls2, double lin, double mat,
+                             double *out, double *e_out)
+{
+    for (size_t i0 = 0; i0 < count; i0 += CROSS_BLOCK) {
+        size_t m = count - i0 < CROSS_BLOCK ? count - i0 : CROSS_BLOCK;
+        double dot0[CROSS_BLOCK], dot1[CROSS_BLOCK], r0[CROSS_BLOCK], r1[CROSS_BLOCK];
+        for (size_t i = 0; i < m; i++)
+            dot0[i] = dot1[i] = r0[i] = r1[i] = 0.0;
+        size_t j = 0;
+        for (; j + 2 <= dims; j += 2) {
+            const double *c0 = wt + j * stride + i0, *c1 = wt + (j + 1) * stride + i0;
+            double a0 = wstar[j], a1 = wstar[j + 1], l0 = inv_ls2[j], l1 = inv_ls2[j + 1];
+            for (size_t i = 0; i < m; i++) {
+                double d0 = a0 - c0[i], d1 = a1 - c1[i];
+                dot0[i] += a0 * c0[i];
+                dot1[i] += a1 * c1[i];
+                r0[i] += d0 * d0 * l0;
+                r1[i] += d1 * d1 * l1;
+            }
+        }
+        if (j < dims) {
+            const double *c0 = wt + j * stride + i0;
+            double a0 = wstar[j], l0 = inv_ls2[j];
+            for (size_t i = 0; i < m; i++) {
+                double d0 = a0 - c0[i];
+                dot0[i] += a0 * c0[i];
+                r0[i] += d0 * d0 * l0;
+            }
+        }
+        for (size_t i = 0; i < m; i++) {
+            double dot = dot0[i] + dot1[i], r2 = r0[i] + r1[i];
+            double sr = SQRT3 * sqrt(r2);
+            double e = exp(-sr);
+            if (e_out)
+                e_out[i0 + i] = e;
+            out[i0 + i] = lin * dot + mat * (1.0 + sr) * e;
+        }
+    }
+}
+
 HEBO_BODY void kernel_matrix_body(const double *w, size_t n, size_t dims, const double *theta,
-                                   double *k, double *e)
+                                   double *k, double *e, double *wt)
 {
     double inv_ls2[HEBO_MAX_DIMS];
     inverse_squares(theta, dims, inv_ls2);
     double lin = theta[HEBO_TH_LIN], mat = theta[HEBO_TH_MAT], noise = theta[HEBO_TH_NOISE];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < dims; j++)
+            wt[j * n + i] = w[i * dims + j];
+    /* row i's pairs (i, q <= i) side by side, then mirrored */
     for (size_t i = 0; i < n; i++) {
-        for (size_t q = 0; q <= i; q++) {
-            double eq;
-            double v = pair_value(w + i * dims, w + q * dims, dims, inv_ls2, lin, mat, &eq);
-            k[i * n + q] = k[q * n + i] = v;
-            e[i * n + q] = e[q * n + i] = eq;
+        cross_columns(w + i * dims, wt, i + 1, n, dims, inv_ls2, lin, mat, k + i * n, e + i * n);
+        for (size_t q = 0; q < i; q++) {
+            k[q * n + i] = k[i * n + q];
+            e[q * n + i] = e[i * n + q];
         }
         k[i * n + i] += noise;
     }
@@ -149,22 +199,22 @@ HEBO_BODY void kernel_grad_body(const double *w, size_t n, size_t dims, const do
 }
 
 HEBO_AVX2 static void kernel_matrix_avx2(const double *w, size_t n, size_t dims,
-                                         const double *theta, double *k, double *e)
+                                         const double *theta, double *k, double *e, double *wt)
 {
-    kernel_matrix_body(w, n, dims, theta, k, e);
+    kernel_matrix_body(w, n, dims, theta, k, e, wt);
 }
 static void kernel_matrix_base(const double *w, size_t n, size_t dims, const double *theta,
-                               double *k, double *e)
+                               double *k, double *e, double *wt)
 {
-    kernel_matrix_body(w, n, dims, theta, k, e);
+    kernel_matrix_body(w, n, dims, theta, k, e, wt);
 }
 void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *theta, double *k,
-                        double *e)
+                        double *e, double *wt)
 {
     if (HEBO_HAVE_AVX2())
-        kernel_matrix_avx2(w, n, dims, theta, k, e);
+        kernel_matrix_avx2(w, n, dims, theta, k, e, wt);
     else
-        kernel_matrix_base(w, n, dims, theta, k, e);
+        kernel_matrix_base(w, n, dims, theta, k, e, wt);
 }
 
 HEBO_AVX2 static void kernel_cross_avx2(const double *wstar, const double *w, size_t n,
@@ -208,48 +258,13 @@ void hebo_kernel_grad(const double *w, size_t n, size_t dims, const double *thet
         kernel_grad_base(w, n, dims, theta, k, e, g, g_theta, g_w, work);
 }
 
-/* Pairs per block of hebo_kernel_cross_t: four accumulators each on the stack. */
-#define CROSS_BLOCK 128
-
 HEBO_BODY void kernel_cross_t_body(const double *wstar, const double *wt, size_t n, size_t dims,
                                    const double *theta, double *out)
 {
     double inv_ls2[HEBO_MAX_DIMS];
     inverse_squares(theta, dims, inv_ls2);
-    double lin = theta[HEBO_TH_LIN], mat = theta[HEBO_TH_MAT];
-    for (size_t i0 = 0; i0 < n; i0 += CROSS_BLOCK) {
-        size_t m = n - i0 < CROSS_BLOCK ? n - i0 : CROSS_BLOCK;
-        double dot0[CROSS_BLOCK], dot1[CROSS_BLOCK], r0[CROSS_BLOCK], r1[CROSS_BLOCK];
-        for (size_t i = 0; i < m; i++)
-            dot0[i] = dot1[i] = r0[i] = r1[i] = 0.0;
-        /* the same even/odd split and order as pair_value */
-        size_t j = 0;
-        for (; j + 2 <= dims; j += 2) {
-            const double *c0 = wt + j * n + i0, *c1 = wt + (j + 1) * n + i0;
-            double a0 = wstar[j], a1 = wstar[j + 1], l0 = inv_ls2[j], l1 = inv_ls2[j + 1];
-            for (size_t i = 0; i < m; i++) {
-                double d0 = a0 - c0[i], d1 = a1 - c1[i];
-                dot0[i] += a0 * c0[i];
-                dot1[i] += a1 * c1[i];
-                r0[i] += d0 * d0 * l0;
-                r1[i] += d1 * d1 * l1;
-            }
-        }
-        if (j < dims) {
-            const double *c0 = wt + j * n + i0;
-            double a0 = wstar[j], l0 = inv_ls2[j];
-            for (size_t i = 0; i < m; i++) {
-                double d0 = a0 - c0[i];
-                dot0[i] += a0 * c0[i];
-                r0[i] += d0 * d0 * l0;
-            }
-        }
-        for (size_t i = 0; i < m; i++) {
-            double dot = dot0[i] + dot1[i], r2 = r0[i] + r1[i];
-            double sr = SQRT3 * sqrt(r2);
-            out[i0 + i] = lin * dot + mat * (1.0 + sr) * exp(-sr);
-        }
-    }
+    cross_columns(wstar, wt, n, n, dims, inv_ls2, theta[HEBO_TH_LIN], theta[HEBO_TH_MAT], out,
+                  NULL);
 }
 
 HEBO_AVX2 static void kernel_cross_t_avx2(const double *wstar, const double *wt, size_t n,

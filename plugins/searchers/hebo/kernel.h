@@ -23,10 +23,11 @@ double hebo_matern32(const double *x, const double *y, const double *ls, size_t 
 
 /**
  * Training matrix K = k(w, w) + noise I (n x n, full) from warped inputs
- * @p w (n x D). @p e receives exp(-sqrt3 r_ik), which the gradient reuses.
+ * @p w (n x D). @p e receives exp(-sqrt3 r_ik), which the gradient reuses;
+ * @p wt (n x D doubles) receives w transposed.
  */
 void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *theta, double *k,
-                        double *e);
+                        double *e, double *wt);
 
 /** k(w*, w_i) for i < n, without noise. */
 void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t dims,
