@@ -185,6 +185,29 @@ START_TEST(loss_subjects_are_na_unless_extended)
 }
 END_TEST
 
+/* The original's retraining monitor uses the default table (theta 0.7) even
+ * when the detection used the user's (0.6); faithful = false keeps the
+ * user's. */
+START_TEST(retraining_uses_the_default_table_when_faithful)
+{
+    for (int faithful = 1; faithful >= 0; faithful--) {
+        fx f;
+        open_fx(&f, faithful ? "theta = 0.6; max_runs = 1;"
+                             : "theta = 0.6; max_runs = 1; faithful = false;",
+                DNNR_METRIC_ACCURACY);
+        ck_assert_int_eq(ask(&f), DNNR_OK);
+        at_params p;
+        memcpy(&p, f.req.monitor_state, sizeof p);
+        ck_assert_double_eq(p.theta, 0.6);
+        tell(&f, 0.9, 0, 0.5, -0.5);
+        ck_assert_int_eq(ask(&f), DNNR_OK);
+        memcpy(&p, f.req.monitor_state, sizeof p);
+        ck_assert_double_eq(p.theta, faithful ? 0.7 : 0.6);
+        close_fx(&f);
+    }
+}
+END_TEST
+
 START_TEST(bad_options_are_refused)
 {
     dnnr_error err = {{0}};
@@ -212,6 +235,7 @@ static Suite *suite(void)
     tcase_add_test(tc, detection_attempts_rounds_and_runs);
     tcase_add_test(tc, a_problem_handled_before_ends_the_run);
     tcase_add_test(tc, loss_subjects_are_na_unless_extended);
+    tcase_add_test(tc, retraining_uses_the_default_table_when_faithful);
     tcase_add_test(tc, bad_options_are_refused);
     suite_add_tcase(s, tc);
     return s;

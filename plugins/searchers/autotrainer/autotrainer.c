@@ -96,18 +96,38 @@ static void describe(const finding *d, char *buf, size_t len)
              f->ol_pairs, f->low_acc, f->sc);
 }
 
-static void params_for(const dnnr_searcher *s, const dnnr_value *cfg, at_params *p)
+/* The monitor's parameters for a training of cfg. The original's retraining
+ * builds its monitor from the default table whatever the user passed (§1
+ * traps), so in the faithful mode attempts use the defaults for the
+ * detection thresholds (keeping g, T, the rule set and the regression
+ * extension's own parameters). */
+static void params_for(const dnnr_searcher *s, const dnnr_value *cfg, int retrain, at_params *p)
 {
     *p = s->o.params;
+    if (retrain && s->o.faithful) {
+        at_params d;
+        at_params_default(&d);
+        p->beta1 = d.beta1;
+        p->beta2 = d.beta2;
+        p->beta3 = d.beta3;
+        p->gamma = d.gamma;
+        p->zeta = d.zeta;
+        p->eta = d.eta;
+        p->delta = d.delta;
+        p->theta = d.theta;
+        p->judgment = d.judgment;
+        p->nan_loss_limit = d.nan_loss_limit;
+    }
     p->epochs = at_config_epochs(s->space, cfg);
 }
 
 /* What a finished trial reports: a diverged trial is EG at its last epoch
  * (the engine stops at a non-finite loss, before the next check). */
-static at_problem classify(const dnnr_searcher *s, const dnnr_trial_result *res, finding *d)
+static at_problem classify(const dnnr_searcher *s, const dnnr_trial_result *res, int retrain,
+                           finding *d)
 {
     at_params p;
-    params_for(s, res->config, &p);
+    params_for(s, res->config, retrain, &p);
     *d = (finding){.trial = (int64_t)res->trial_id, .objective = res->objective};
     d->problem = at_scan(&p, res->epochs, res->n_epochs, &d->epoch, &d->f);
     if (res->status == DNNR_TRIAL_DIVERGED) {
@@ -277,7 +297,7 @@ static int at_ask(dnnr_searcher *s, dnnr_trial_request *req)
         req->note = s->note;
         /* The monitor's copy: E is this configuration's epoch count. The
          * host copies monitor_state when ask returns. */
-        params_for(s, req->config, &s->mon);
+        params_for(s, req->config, s->ph == PH_WAIT_ATTEMPT, &s->mon);
         req->monitor_state = &s->mon;
         req->monitor_state_size = sizeof s->mon;
         s->n_trials++;
@@ -295,7 +315,7 @@ static void tell_detection(dnnr_searcher *s, const dnnr_trial_result *res)
             s->ph = PH_DONE; /* deterministic: another run would fail again */
         return;
     }
-    if (classify(s, res, &d) == AT_NONE) {
+    if (classify(s, res, 0, &d) == AT_NONE) {
         s->n_detect_none++;
         end_run(s, "no symptom found", " (N/A in the study's terms)");
         return;
@@ -320,7 +340,7 @@ static void tell_attempt(dnnr_searcher *s, const dnnr_trial_result *res)
         return;
     }
     finding d;
-    at_problem n = classify(s, res, &d);
+    at_problem n = classify(s, res, 1, &d);
     if (n == AT_NONE) {
         s->n_solved++;
         end_run(s, "solved by ", tag);
