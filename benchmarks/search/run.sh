@@ -17,10 +17,11 @@ EVALS=${EVALS:-100}
 mkdir -p "$OUT"
 {
     for f in branin hartmann6 rosenbrock ackley mixed; do
-        echo "$BIN regret hebo $f 0 $SEEDS $EVALS > $OUT/hebo-$f.jsonl"
-        echo "$BIN regret random $f 0 $SEEDS $EVALS > $OUT/random-$f.jsonl"
-        echo "/usr/bin/python3 $HERE/tpe.py $f $SEEDS $EVALS > $OUT/tpe-$f.jsonl"
+        printf '%s\n' "$BIN regret hebo $f 0 $SEEDS $EVALS > $OUT/hebo-$f.jsonl"
+        printf '%s\n' "$BIN regret random $f 0 $SEEDS $EVALS > $OUT/random-$f.jsonl"
+        printf '%s\n' "/usr/bin/python3 $HERE/tpe.py $f $SEEDS $EVALS > $OUT/tpe-$f.jsonl"
     done
-    echo "$BIN suggest-time 20 100 3 > $OUT/suggest-time.jsonl"
-} | xargs -P "$JOBS" -I CMD sh -c CMD
+    printf '%s\n' "$BIN suggest-time 20 100 5 '' > $OUT/suggest-default.jsonl"
+    printf '%s\n' "$BIN suggest-time 20 100 5 'fit_restarts = 1;' > '$OUT/suggest-fit_restarts=1.jsonl'"
+} | xargs -d '\n' -P "$JOBS" -I CMD sh -c CMD
 /usr/bin/python3 "$HERE/summarize.py" "$OUT"
