@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Scaling of `mpirun -np N dnnrepair run` on a trial-heavy analytic
-# experiment: wall time for N = 1, 2, ... ranks, trials per second, speedup
-# over N = 1 and the efficiency speedup / N.
+# experiment: for N = 1, 2, ... ranks the wall time of the whole command
+# (MPI start-up included) and the span of its trials (first dispatch to last
+# result journaled: the steady state a long study lives in), trials per
+# second of span, the speedup of the span over N = 1 and the efficiency
+# speedup / N.
 #
 # usage: benchmarks/mpi/scaling.sh BUILD_DIR [N ...]      (default N: 1 2)
 # env:   DELAY_MS   seconds of work per trial, in ms, for the "work" experiment
@@ -59,11 +62,20 @@ plugin_paths = ["$fixtures"];
 CFG
 
 now() { date +%s.%N; }
-printf '%-8s %3s %9s %9s %8s %10s %12s\n' experiment N seconds trials/s speedup efficiency per-trainer
+# First dispatch to last journaled result, from the journal's timestamps.
+span() {
+  awk '/"trial":/ {
+    match($0, /"started":[0-9.e+]+/); s = substr($0, RSTART + 10, RLENGTH - 10) + 0
+    match($0, /"finished":[0-9.e+]+/); f = substr($0, RSTART + 11, RLENGTH - 11) + 0
+    if (first == "" || s < first) first = s
+    if (f > last) last = f
+  } END { printf "%.3f", last - first }' "$1"
+}
+printf '%-8s %3s %8s %8s %9s %8s %10s %12s\n' experiment N wall span trials/s speedup efficiency per-trainer
 for exp in instant work; do
   base=""
   for n in "${ranks[@]}"; do
-    secs=""
+    secs="" spans=""
     for r in $(seq 1 "${REPEAT:-3}"); do
       out=$tmp/$exp-$n-$r
       t0=$(now)
@@ -73,11 +85,14 @@ for exp in instant work; do
       trials=$(grep -c '"trial":' "$out/trials.jsonl")
       secs=$(awk -v a="$t0" -v b="$t1" -v s="$secs" \
         'BEGIN { d = b - a; printf "%.3f", (s == "" || d < s) ? d : s }')
+      spans=$(awk -v d="$(span "$out/trials.jsonl")" -v s="$spans" \
+        'BEGIN { printf "%.3f", (s == "" || d < s) ? d : s }')
       rm -rf "$out"
     done
-    [ -n "$base" ] || base=$secs
-    awk -v e="$exp" -v n="$n" -v s="$secs" -v t="$trials" -v b="$base" 'BEGIN {
+    [ -n "$base" ] || base=$spans
+    awk -v e="$exp" -v n="$n" -v w="$secs" -v s="$spans" -v t="$trials" -v b="$base" 'BEGIN {
       sp = b / s; tr = n > 1 ? n - 1 : 1;
-      printf "%-8s %3d %9.2f %9.1f %8.2f %9.0f%% %11.0f%%\n", e, n, s, t / s, sp, 100 * sp / n, 100 * sp / tr }'
+      printf "%-8s %3d %8.2f %8.2f %9.1f %8.2f %9.0f%% %11.0f%%\n", e, n, w, s, t / s, sp,
+             100 * sp / n, 100 * sp / tr }'
   done
 done

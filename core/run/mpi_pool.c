@@ -263,7 +263,7 @@ static int take_lost_slot(dnnr_mpi_pool *p)
 int dnnr__mpi_pool_wait(dnnr_mpi_pool *p, double max_wait, dnnr_outcome *out, int *lost)
 {
     double until = dnnr__now() + (max_wait >= 0 ? max_wait : 1e9);
-    long pause_ns = 50000;
+    long pause_ns = DNNR_MPI_PAUSE_MIN;
     *lost = 0;
     for (;;) {
         double now = dnnr__now();
@@ -285,11 +285,7 @@ int dnnr__mpi_pool_wait(dnnr_mpi_pool *p, double max_wait, dnnr_outcome *out, in
         }
         if (dnnr__now() >= until)
             return -1;
-        /* MPI gives no descriptor to wait on: poll, from 50 us backing off
-         * to 1 ms, so a result is noticed within a millisecond at most. */
-        struct timespec ts = {0, pause_ns};
-        nanosleep(&ts, NULL);
-        pause_ns = pause_ns * 2 > 1000000 ? 1000000 : pause_ns * 2;
+        pause_ns = dnnr__mpi_pause(pause_ns);
     }
 }
 

@@ -126,4 +126,14 @@ void dnnr__mpi_job_clear(dnnr_mpi_job *j);
 /** Seconds of silence after which rank 0 counts a rank as lost (DNNR_MPI_TIMEOUT). */
 double dnnr__mpi_timeout(void);
 
+/* MPI gives no descriptor to wait on, and its blocking calls spin on a core
+ * a rank's workers need: ranks poll, sleeping DNNR_MPI_PAUSE_MIN ns at
+ * first and a quarter longer each time up to DNNR_MPI_PAUSE_MAX, so a
+ * message after t idle seconds is noticed within about t / 4 (1 ms at most)
+ * while a long wait costs a thousand wake-ups a second. */
+#define DNNR_MPI_PAUSE_MIN 20000L
+#define DNNR_MPI_PAUSE_MAX 1000000L
+/** Sleep ns nanoseconds; returns the next pause. */
+long dnnr__mpi_pause(long ns);
+
 #endif

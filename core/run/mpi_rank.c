@@ -24,7 +24,8 @@ typedef struct rank_ctx {
     dnnr_worker *workers;
     dnnr_mpi_job *jobs; /* jobs[i] runs in workers[i] */
     dnnr_buf msg, out;
-    double sent; /* when rank 0 last got a message from us */
+    double sent;  /* when rank 0 last got a message from us */
+    int stopping; /* interrupted: take no more trials */
 } rank_ctx;
 
 static void send_to_root(rank_ctx *c, int tag, const dnnr_buf *b)
@@ -127,7 +128,7 @@ static int take_messages(rank_ctx *c)
                 dnnr__mpi_note_lost();
             return 1;
         }
-        if (st.MPI_TAG == DNNR_MPI_TAG_JOB)
+        if (st.MPI_TAG == DNNR_MPI_TAG_JOB && !c->stopping)
             start_job(c, &c->msg);
     }
 }
@@ -157,7 +158,7 @@ static int open_subjects(rank_ctx *c, const char *backend, dnnr_error *err)
 static void serve(rank_ctx *c, const volatile sig_atomic_t *stop)
 {
     dnnr_buf beat = {0};
-    long pause_ns = 50000;
+    long pause_ns = DNNR_MPI_PAUSE_MIN;
     while (!take_messages(c) && !(stop && *stop)) {
         int busy = 0;
         for (size_t i = 0; i < c->n_slots; i++)
@@ -170,17 +171,29 @@ static void serve(rank_ctx *c, const volatile sig_atomic_t *stop)
             dnnr__mpi_job_clear(&c->jobs[w]);
         }
         if (busy) {
-            pause_ns = 50000; /* the next job follows a result closely */
-        } else { /* idle: poll for a job, from 50 us backing off to 1 ms */
-            struct timespec ts = {0, pause_ns};
-            nanosleep(&ts, NULL);
-            pause_ns = pause_ns * 2 > 1000000 ? 1000000 : pause_ns * 2;
+            pause_ns = DNNR_MPI_PAUSE_MIN; /* the next job follows a result closely */
+        } else { /* idle: poll for a job */
+            pause_ns = dnnr__mpi_pause(pause_ns);
         }
         if (dnnr__now() - c->sent >= 1.0)
             send_to_root(c, DNNR_MPI_TAG_BEAT, &beat);
     }
-    if (stop && *stop) /* interrupted alone: rank 0 counts this rank lost */
-        dnnr__mpi_note_lost();
+    if (!(stop && *stop))
+        return;
+    /* A signal: mpirun forwards Ctrl-C to every rank, so rank 0 is likely
+     * stopping too and will say so; wait for its word a little, with the
+     * trials ended, so the ranks finalize together. Interrupted alone,
+     * this rank leaves as a lost one (rank 0 notices the silence). */
+    c->stopping = 1;
+    for (size_t i = 0; i < c->n_slots; i++)
+        dnnr__worker_kill(&c->workers[i]);
+    for (double until = dnnr__now() + 5.0; dnnr__now() < until;) {
+        if (take_messages(c))
+            return;
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    dnnr__mpi_note_lost();
 }
 
 int dnnr__mpi_rank_serve(dnnr_experiment *e, const dnnr_registry *reg, int slots,

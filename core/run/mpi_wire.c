@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/alloc.h"
 
@@ -13,6 +14,14 @@ double dnnr__mpi_timeout(void)
     const char *s = getenv("DNNR_MPI_TIMEOUT");
     double t = s ? strtod(s, NULL) : 0;
     return t > 0 ? t : 10.0;
+}
+
+long dnnr__mpi_pause(long ns)
+{
+    struct timespec ts = {0, ns};
+    nanosleep(&ts, NULL);
+    long next = ns + ns / 4;
+    return next > DNNR_MPI_PAUSE_MAX ? DNNR_MPI_PAUSE_MAX : next;
 }
 
 void dnnr__mpi_job_encode(dnnr_buf *b, uint64_t id, uint32_t subject, const char *searcher,
