@@ -34,6 +34,7 @@ typedef enum phase { PH_START, PH_WAIT_DETECT, PH_REPAIR, PH_WAIT_ATTEMPT, PH_DO
 typedef struct finding {
     at_problem problem;
     int64_t trial;   /* whose weights seed the repair; -1 = NaN weights (none kept) */
+    uint64_t source; /* the trial that reported it */
     uint32_t epoch;  /* check epoch (0-based) */
     at_features f;
     double objective;
@@ -128,7 +129,8 @@ static at_problem classify(const dnnr_searcher *s, const dnnr_trial_result *res,
 {
     at_params p;
     params_for(s, res->config, retrain, &p);
-    *d = (finding){.trial = (int64_t)res->trial_id, .objective = res->objective};
+    *d = (finding){.trial = (int64_t)res->trial_id, .source = res->trial_id,
+                   .objective = res->objective};
     d->problem = at_scan(&p, res->epochs, res->n_epochs, &d->epoch, &d->f);
     if (res->status == DNNR_TRIAL_DIVERGED) {
         d->problem = AT_EG;
@@ -253,10 +255,11 @@ static int next_attempt(dnnr_searcher *s, dnnr_trial_request *req)
         /* Essentials first: the journal keeps 511 bytes; the host log gets
          * whatever does not fit. */
         if (snprintf(s->note, sizeof s->note,
-                     "AT run %u round %u: %s at epoch %u of trial %lld [%s]. Attempt %s: %s; %s. "
-                     "%s",
+                     "AT run %u round %u: %s at epoch %u of trial %llu%s [%s]. Attempt %s: %s; "
+                     "%s. %s",
                      s->run, s->round, short_name(s->seed.problem), s->seed.epoch,
-                     (long long)s->seed.trial, seed_text, tag, out.what,
+                     (unsigned long long)s->seed.source,
+                     s->seed.trial < 0 ? " (diverged, no weights)" : "", seed_text, tag, out.what,
                      reinit ? "fresh init" : "warm start", s->pending_text) >= (int)sizeof s->note)
             s->host->log(s->host->ctx, DNNR_LOG_INFO, "history: %s", s->pending_text);
         s->cur_op = st.op;
