@@ -106,6 +106,67 @@ DATASETS = {
            "Reuters topics as category folders use dir = \"...\"; num_words = 10000; and 46."]),
 }
 
+# What the validation outcomes mean (written by hand after reading them).
+VALIDATION_NOTES = {
+    "D1": "softmax over one unit is constant, so every faulty run scores the same; d is huge "
+          "because both standard deviations are about 0",
+    "D2": "fix = its in-space part (batch 64, adam) trained 1 epoch: epochs 100 is outside the "
+          "space",
+    "D3": "not exposed: substitute data, and the fix's batch 500 and 100 epochs are outside the "
+          "space, so the in-space fix trains 10 epochs of 4 steps and stays near the faulty model",
+    "D6": "fix without epochs = 100 (outside the space); exposed all the same",
+    "R2": "the failed trainings diverged (NaN loss at step 1: softsign outputs under "
+          "categorical cross-entropy); fortunes stand-in: fix 0.38 here, 0.82 on Reuters in "
+          "the paper",
+    "R5": "fortunes stand-in: fix 0.38 here, 0.82 on Reuters in the paper",
+    "R6": "fortunes stand-in: fix 0.38 here, 0.82 on Reuters in the paper",
+    "R7": "the failed trainings diverged (NaN loss at step 1: linear outputs under categorical "
+          "cross-entropy); fortunes stand-in: fix 0.38 here, 0.82 on Reuters in the paper",
+    "R3": "fortunes stand-in: fix 0.38 here, 0.82 on Reuters in the paper",
+    "R4": "fortunes stand-in: fix 0.38 here, 0.82 on Reuters in the paper",
+    "D8": "not exposed: on RandomState(42) data the faulty SGD model reaches about 0.32 (paper "
+          "0.22), as good as the developer fix (0.33 here and in the paper); the paper's faulty "
+          "value came from data drawn in Ray workers and from a differently trained program",
+}
+
+# Why a subject was not validated here.
+NOT_VALIDATED = {
+    "R1": "fix not expressible: the fault is a hard-coded L1 regulariser, so fix = faulty values",
+    "U2": "fix not expressible: the fault is a hard-coded L1L2 regulariser, so fix = faulty values",
+    "C2": "fix outside the space (epochs 50), so fix = faulty values",
+    "U4": "fix outside the space (epochs 50), so fix = faulty values",
+    "U6": "fix outside the space (loss angle_loss_fn), so fix = faulty values",
+    "U8": "fix outside the space (ki2 initialiser_normal), so fix = faulty values",
+}
+NOT_AFFORDABLE = "too slow for 2 x N trainings on this 2-core machine (%s)"
+
+# What no loader or engine offers yet (README.md lists them; each file says
+# which apply to it).
+GAPS = [
+    "**Fix values outside the search space** (D2 epochs 100; D3 batch 500, epochs 100; D5 batch "
+    "500, epochs 15; D6 epochs 100; D9 batch 200; C2, U4 epochs 50; U6 loss angle_loss_fn; U8 "
+    "ki2 initialiser_normal): a subject's `fix` values must be values of its space, so these "
+    "files carry only the in-space part of the fix and the engine's Fix reference trainings are "
+    "not the paper's. Needs: fix values outside the space (e.g. choices that searchers never "
+    "sample).",
+    "**Faults that are not configuration keys** (R1 L1 and U2 L1L2 regularisers hard-coded in "
+    "the model): faulty and fix share one model template, so `fix` equals the faulty values. "
+    "Needs: a fix that changes the model (e.g. a `fix_model` or per-layer overrides).",
+    "**Two-input models** (U1-U8: head pose concatenated before the last Dense): the engine "
+    "takes one input tensor; the U files use the image only (eyes loader head_pose = \"drop\").",
+    "**D9's preprocessing bugs** (y_train / 255, unscaled x_test): the idx loader scales train "
+    "and test alike and keeps the labels, so D9 trains on clean data. Needs idx options such as "
+    "a label divisor and a train-only normalisation.",
+    "**A row limit for quick trainings**: only csv (`rows`) and eyes (`n`) can shrink a data "
+    "set; idx, cifar and textcat cannot, so the image subjects cannot train one epoch on a "
+    "subset in a test (and `epochs` is a categorical of the epochs rule, so `--set epochs=1` "
+    "works only where 1 is a choice).",
+    "**Original data sets** are not available offline: MNIST (Fashion-MNIST stands in), "
+    "CIFAR-10 (Fashion-MNIST padded to 32x32x3), Reuters (Debian fortunes, 43 categories), "
+    "UnityEyes (procedural eyes), Higgs (a Higgs-shaped synthetic table, synthetic `d2`), "
+    "DeepFD's D3 data.csv (unpublished; synthetic `d3`).",
+]
+
 # Keras name aliases that gt.json uses but the vocabularies spell out.
 ALIASES = {"mse": "mean_squared_error"}
 
@@ -401,12 +462,23 @@ def data_key(s):
     return f if f in DATASETS else s["id"]
 
 
-def validated_lines(s, v):
+def not_validated_reason(sid, validations):
+    return NOT_VALIDATED.get(sid) or validations.get("_not_run", {}).get(sid) or "not run"
+
+
+def validated_lines(s, v, validations):
+    sid = s["id"]
     if not v:
-        return ["# Not validated here (dnnrepair subjects validate): see README.md."]
-    out = ["# dnnrepair subjects validate (DeepCrime's killing criterion, holdout metric):",
-           "# faulty mean %s, fix mean %s%s." % (v["mean_faulty"], v["mean_fix"],
-                                                   ("; " + v["note"]) if v.get("note") else "")]
+        out = ["# Not validated here (dnnrepair subjects validate); see README.md."]
+        out.append('validated = { runs = 0; verdict = "not run";')
+        out.extend(wrap_string("              reason = ", not_validated_reason(sid, validations),
+                               16, ";"))
+        out.extend(wrap_string("              data = ", DATASETS[data_key(s)][1], 16, "; };"))
+        return out
+    note = "; ".join(x for x in (v.get("failed"), VALIDATION_NOTES.get(sid)) if x)
+    out = ["# dnnrepair subjects validate (DeepCrime's killing criterion, holdout metric):"]
+    out += wrap_comment("faulty mean %s, fix mean %s%s." % (
+        v["mean_faulty"], v["mean_fix"], ("; " + note) if note else ""), "# ", "# ")
     p = "%.3f" % v["p"]
     d = v["d"]
     d_text = "%.4g" % d if abs(d) != float("inf") else ("1e300" if d > 0 else "-1e300")
@@ -522,7 +594,7 @@ def write_subject(s, validations):
     L.append("# Table III (mu, population sigma over 10 repeats; bold = Wilcoxon p < 0.05 and IR > 0).")
     L.extend(paper_lines(s))
     L.append("")
-    L.extend(validated_lines(s, validations.get(sid)))
+    L.extend(validated_lines(s, validations.get(sid), validations))
     with open(os.path.join(HERE, sid + ".cfg"), "w") as f:
         f.write("\n".join(L) + "\n")
     return inside, outside, data_note
@@ -551,17 +623,19 @@ def write_readme(subjects, validations, facts):
         notes = []
         if outside:
             notes.append("fix outside the space: " + ", ".join(outside))
-        if v and v.get("note"):
-            notes.append(v["note"])
+        if v and v.get("failed"):
+            notes.append(v["failed"])
+        if v and VALIDATION_NOTES.get(sid):
+            notes.append(VALIDATION_NOTES[sid])
         if v:
             row = "| %s | %s | %d | %s | %s | %.3f | %.3g | %s | %s |" % (
                 sid, data, v["runs"], v["mean_faulty"], v["mean_fix"], v["p"], v["d"],
                 v["verdict"], "; ".join(notes))
         else:
-            why = validations.get("_not_run", {}).get(sid, "not run")
+            why = not_validated_reason(sid, validations)
             row = "| %s | %s | - | - | - | - | - | not run | %s |" % (sid, data, "; ".join(notes + [why]))
         L.append(row)
-    L.append("")
+    L += ["", "## What the subject files cannot express yet", ""] + ["- " + g for g in GAPS] + [""]
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.write("\n".join(L))
 
@@ -576,12 +650,13 @@ def run_validations(binary, ids, runs, jobs, validations):
             print("%s: failed (%d)" % (sid, r.returncode), file=sys.stderr)
             continue
         j = json.loads(r.stdout)
-        old = validations.get(sid, {})
         validations[sid] = {"runs": runs, "mean_faulty": round(j["mean_faulty"], 4),
                             "mean_fix": round(j["mean_fix"], 4), "p": j["p"], "d": j["d"],
                             "verdict": j["verdict"], "data": j["data"]}
-        if old.get("note"):
-            validations[sid]["note"] = old["note"]
+        lost = (runs - len(j["faulty"]), runs - len(j["fix"]))
+        if any(lost):
+            validations[sid]["failed"] = "%d faulty and %d fix trainings failed (no holdout " \
+                                         "metric: diverged or invalid), left out" % lost
         validations.get("_not_run", {}).pop(sid, None)
         with open(VALIDATIONS, "w") as f:
             json.dump(validations, f, indent=1, sort_keys=True)

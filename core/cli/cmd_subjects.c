@@ -145,7 +145,9 @@ static int train_all(slot *slots, size_t n, size_t n_workers, double *scores[2],
         dnnr_outcome out;
         dnnr__outcome_init(&out);
         int w = dnnr__workers_wait(workers, n_workers, -1.0, &out);
-        if (w >= 0) {
+        if (w < 0) /* with no time limit, only out of memory or a poll error */
+            rc = dnnr__error_set(err, DNNR_EIO, "waiting for the training workers failed");
+        else {
             const slot *s = workers[w].tag;
             busy--;
             done++;
