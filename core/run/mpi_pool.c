@@ -27,6 +27,7 @@ typedef struct rank_state {
     int failed;   /* could not open its subjects: takes no trials */
     int lost;     /* fell silent or a send to it failed */
     double heard; /* monotonic seconds of its last message */
+    uint64_t results; /* trials it returned */
 } rank_state;
 
 struct dnnr_mpi_pool {
@@ -191,6 +192,7 @@ static int on_result(dnnr_mpi_pool *p, int rank, dnnr_reader *r, dnnr_outcome *o
             dnnr__outcome_set(out, DNNR_TRIAL_CRASHED, "MPI rank %d sent a malformed result", rank);
         }
         s->busy = 0;
+        p->ranks[rank].results++;
         return (int)w;
     }
     return -1;
@@ -299,6 +301,13 @@ void dnnr__mpi_pool_close(dnnr_mpi_pool *p)
 {
     if (!p)
         return;
+    if (p->ranks) { /* where the trials went: one line for the log */
+        fprintf(stderr, "MPI: trials trained per rank:");
+        for (int r = 1; r < p->size; r++)
+            fprintf(stderr, " %d: %llu%s", r, (unsigned long long)p->ranks[r].results,
+                    p->ranks[r].lost ? " (lost)" : p->ranks[r].failed ? " (failed)" : "");
+        fprintf(stderr, "\n");
+    }
     for (size_t w = 0; p->slots && w < p->n_slots; w++) {
         remote_slot *s = &p->slots[w];
         int done = 1;

@@ -11,7 +11,7 @@
 
 /* Process-wide because MPI_Init and MPI_Finalize are: whether this process
  * initialised MPI, and whether a rank was lost (finalize would then wait on
- * it). The only file-scope state of the program. */
+ * it). The program's only file-scope state besides main()'s signal flag. */
 static struct {
     int active;
     int lost;

@@ -38,6 +38,8 @@ CFG
 timeout 120 "$mpiexec" --oversubscribe -np 3 "$bin" run "$tmp/same.cfg" --out "$tmp/three" \
   > "$tmp/log3" 2>&1 || fail "mpirun -np 3: $(cat "$tmp/log3")"
 grep -q "8/8 runs done, 80 trials" "$tmp/log3" || fail "mpi progress: $(cat "$tmp/log3")"
+grep -Eq "trials trained per rank: 1: [1-9][0-9]* 2: [1-9]" "$tmp/log3" \
+  || fail "trials not spread over both ranks: $(cat "$tmp/log3")"
 test "$(signature "$tmp/one/trials.jsonl" | wc -l)" -eq 80 || fail "single run trials"
 diff <(signature "$tmp/one/trials.jsonl") <(signature "$tmp/three/trials.jsonl") > "$tmp/diff" \
   || fail "mpirun -np 3 differs from one process: $(head -c 2000 "$tmp/diff")"
