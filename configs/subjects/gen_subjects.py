@@ -210,7 +210,7 @@ def wrap_string(prefix, text, indent, suffix):
     """prefix + "text" + suffix, split into adjacent literals (libconfig joins
     them) so that no line passes 100 columns."""
     words, parts, cur = text.split(" "), [], ""
-    width = 96 - indent
+    width = 92 - indent
     for w in words:
         if cur and len(cur) + len(w) + 1 > width:
             parts.append(cur + " ")
