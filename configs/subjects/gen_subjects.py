@@ -129,7 +129,9 @@ VALIDATION_NOTES = {
           "value came from data drawn in Ray workers and from a differently trained program",
 }
 
-# Why a subject was not validated here.
+# Why a subject was not validated here. Times: one training here, on the
+# shared 2-core machine under load, --threads 2.
+SLOW = "too slow for 2 x 20 trainings on this 2-core machine: %s"
 NOT_VALIDATED = {
     "R1": "fix not expressible: the fault is a hard-coded L1 regulariser, so fix = faulty values",
     "U2": "fix not expressible: the fault is a hard-coded L1L2 regulariser, so fix = faulty values",
@@ -137,8 +139,23 @@ NOT_VALIDATED = {
     "U4": "fix outside the space (epochs 50), so fix = faulty values",
     "U6": "fix outside the space (loss angle_loss_fn), so fix = faulty values",
     "U8": "fix outside the space (ki2 initialiser_normal), so fix = faulty values",
+    "D4": "every faulty training diverges (NaN loss at epoch 1, step 4: lr 3.0 with "
+          "RandomNormal(0, 1) weights and no activations) and the engine gives a diverged "
+          "training no holdout metric (Keras would score the NaN model, about 0.10), so there "
+          "are no faulty scores; the fix takes about 17 s an epoch here (30 epochs: 8 min)",
+    "M1": SLOW % "one epoch of the MNIST-size CNN took 471 s, so 12 epochs take about 95 min",
+    "M2": SLOW % "one epoch of the MNIST-size CNN took 471 s, so 12 epochs take about 95 min",
+    "M3": SLOW % "one epoch of the MNIST-size CNN took 471 s, so 12 epochs take about 95 min",
+    "D9": SLOW % "a CNN on 60,000 images for 10 epochs, like M1's (about an hour a training)",
+    "U1": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
+    "U3": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
+    "U5": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
+    "U7": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
+    "C1": SLOW % "the CIFAR CNN trains 50 epochs on 40,000 images: hours a training (not timed)",
+    "C3": SLOW % "the CIFAR CNN trains 50 epochs on 40,000 images: hours a training (not timed)",
+    "D5": SLOW % "256-filter CNN, 5 epochs on 50,000 images: hours a training (not timed); "
+                 "its fix (batch 500, 15 epochs) is also outside the space",
 }
-NOT_AFFORDABLE = "too slow for 2 x N trainings on this 2-core machine (%s)"
 
 # What no loader or engine offers yet (README.md lists them; each file says
 # which apply to it).
@@ -161,6 +178,10 @@ GAPS = [
     "set; idx, cifar and textcat cannot, so the image subjects cannot train one epoch on a "
     "subset in a test (and `epochs` is a categorical of the epochs rule, so `--set epochs=1` "
     "works only where 1 is a choice).",
+    "**Diverged trainings are not scored**: the engine stops a training whose loss becomes NaN "
+    "and gives it no holdout metric, while Keras (and so DeepCrime's killing test) evaluates "
+    "the NaN model (accuracy = the share of class 0; the UNITY angle 0.004475). `subjects "
+    "validate` leaves such trainings out (D4: every faulty training; R2, R7: 2 of 20).",
     "**Original data sets** are not available offline: MNIST (Fashion-MNIST stands in), "
     "CIFAR-10 (Fashion-MNIST padded to 32x32x3), Reuters (Debian fortunes, 43 categories), "
     "UnityEyes (procedural eyes), Higgs (a Higgs-shaped synthetic table, synthetic `d2`), "
@@ -610,7 +631,9 @@ def write_readme(subjects, validations, facts):
          "",
          "`validated`: `dnnrepair subjects validate SUBJECT.cfg --runs N` (DeepCrime's killing "
          "criterion: N trainings each of the faulty values and the fix, holdout metric, GLM "
-         "z-test with p read at 3 decimals, Cohen's d >= 0.5, or <= -0.5 for a loss).", "",
+         "z-test with p read at 3 decimals, Cohen's d >= 0.5, or <= -0.5 for a loss), -j 2, "
+         "run on a shared 2-core machine; timings quoted for subjects not run were measured "
+         "there under load.", "",
          "| Id | Data | Runs | Faulty mean | Fix mean | p | d | Verdict | Notes |",
          "|---|---|---|---|---|---|---|---|---|"]
     for s in subjects:
