@@ -1,6 +1,6 @@
 /* The data-file parsers of the loader plugins (CSV records, svmlight lines,
  * .npy headers) on any bytes: an error with a reason, never a crash or an
- * out-of-bounds read. The first byte picks the parser. */
+ * out-of-bounds read. The first byte picks the parser (and its flags). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,13 +29,13 @@ static void fuzz_csv(const uint8_t *data, size_t size)
     free(text);
 }
 
-static void fuzz_libsvm(const uint8_t *data, size_t size)
+static void fuzz_libsvm(const uint8_t *data, size_t size, int zero_based)
 {
     double label;
     libsvm_pair pairs[64];
     size_t n;
     char why[256];
-    libsvm_parse_line((const char *)data, size, data[0] & 1, &label, pairs, 64, &n, why, sizeof why);
+    libsvm_parse_line((const char *)data, size, zero_based, &label, pairs, 64, &n, why, sizeof why);
 }
 
 static void fuzz_npy(const uint8_t *data, size_t size)
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_csv(data + 1, size - 1);
         break;
     case 1:
-        fuzz_libsvm(data + 1, size - 1);
+        fuzz_libsvm(data + 1, size - 1, (data[0] / 3) & 1);
         break;
     default:
         fuzz_npy(data + 1, size - 1);
