@@ -14,6 +14,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 # CI runs as root; Open MPI refuses that unless told. MPI's own allocations
 # are no leaks of ours.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Containers often forbid the cross-process reads Open MPI's shared-memory
+# transport uses for large messages; copying through the buffers works anywhere.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 mpi() { "$mpiexec" --oversubscribe "$@"; }
 
