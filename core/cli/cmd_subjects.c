@@ -161,9 +161,11 @@ static int train_all(slot *slots, size_t n, size_t n_workers, double *scores[2],
         }
         dnnr__outcome_clear(&out);
     }
-    for (size_t i = 0; i < n_workers; i++)
+    for (size_t i = 0; i < n_workers; i++) {
         if (workers[i].pid)
             dnnr__worker_kill(&workers[i]);
+        dnnr__buf_free(&workers[i].received); /* workers keep their pipe buffer between jobs */
+    }
     dnnr__free(workers);
     return rc;
 }
