@@ -316,6 +316,10 @@ def space_lines(s):
         if name == "epochs":
             fam = epoch_family(s)
             vals = epochs_values(s["faulty"]["epochs"], fam)
+            # subjects.json lists the set for m = 1.2: the rule must give the same.
+            if EPOCHS_MULTIPLIER == 1.2 and vals != spec.get("values_if_m_1.2", vals):
+                raise SystemExit("%s: epochs %s, subjects.json says %s"
+                                 % (s["id"], vals, spec["values_if_m_1.2"]))
             up, down = EPOCH_FILTERS[fam]
             lines.append("  # Epochs rule (3.2) from E0 = %d, %s filters (up %s, down > %d), m = %g."
                          % (s["faulty"]["epochs"], fam, "< %d" % up if up else "none", down,
