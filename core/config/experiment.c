@@ -8,7 +8,7 @@
 #include "util/alloc.h"
 
 static const char *const experiment_keys[] = {
-    "name", "seed", "subjects", "searchers", "budgets", "budget_mode", "repeats", "eval_runs",
+    "name", "seed", "subjects", "searchers", "budgets", "budget_mode", "repeats", "eval_runs", "final_runs",
     "workers", "trial_timeout", "output", "plugin_paths", "metrics", "backend", "threads", NULL};
 static const char *const searcher_keys[] = {"name", "label", "options", NULL};
 
@@ -164,6 +164,8 @@ static int read_scalars(dnnr_experiment *e, dnnr_error *err)
     if (!rc)
         rc = dnnr__cfg_int(root, "eval_runs", 0, e->file, &e->eval_runs, err);
     if (!rc)
+        rc = dnnr__cfg_int(root, "final_runs", 0, e->file, &e->final_runs, err);
+    if (!rc)
         rc = dnnr__cfg_int(root, "workers", 0, e->file, &e->workers, err);
     if (!rc)
         rc = dnnr__cfg_float(root, "trial_timeout", 0, e->file, &e->trial_timeout, err);
@@ -190,7 +192,7 @@ static int read_scalars(dnnr_experiment *e, dnnr_error *err)
                                mode);
     struct { const char *key; int64_t v, lo; } checks[] = {
         {"repeats", e->repeats, 1}, {"eval_runs", e->eval_runs, 1}, {"workers", e->workers, 1},
-        {"threads", e->threads, 0}};
+        {"threads", e->threads, 0}, {"final_runs", e->final_runs, 0}};
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
         if (checks[i].v < checks[i].lo)
             return dnnr__cfg_error(err, DNNR_EINVAL, e->file,

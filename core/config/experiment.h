@@ -37,6 +37,7 @@ typedef struct dnnr_experiment {
     size_t n_budgets;
     int64_t repeats;
     int64_t eval_runs;      /* R: reference trainings of faulty and fix */
+    int64_t final_runs;     /* retrainings of each run's chosen patch (0: the study's rule) */
     int64_t workers;        /* default for -j */
     double trial_timeout;   /* seconds; 0 = none */
     dnnr_budget_mode budget_mode;

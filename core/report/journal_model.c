@@ -6,6 +6,7 @@
 #include "report/journal_model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "run/journal.h"
@@ -156,7 +157,10 @@ static const dnnr_json *select_patch(const rep_model *m, const rep_run *run, dou
         *final = best.line ? best.search : NAN;
         return best.line;
     }
+    /* With final retrainings, the run's value is their mean. */
     double value = best.line ? best.holdout : NAN;
+    if (run->n_final)
+        value = mean_of(run->final_values, run->n_final);
     int worse = isfinite(value) && isfinite(s->faulty_mean) &&
                 (s->maximise ? value < s->faulty_mean : value > s->faulty_mean);
     *final = (!isfinite(value) || worse) ? s->faulty_mean : value;
@@ -195,6 +199,20 @@ static int classify(rep_model *m, const dnnr_json *l)
         return ok ? push_value(&sub->faulty_values, &sub->n_faulty, holdout) : DNNR_OK;
     if (!strcmp(searcher, "#fix"))
         return ok ? push_value(&sub->fix_values, &sub->n_fix, holdout) : DNNR_OK;
+    size_t len = strlen(searcher), suffix = strlen("#final");
+    if (len > suffix && !strcmp(searcher + len - suffix, "#final")) {
+        /* Final retrainings of a run's patch: they belong to that run. */
+        char base[256];
+        snprintf(base, sizeof base, "%.*s", (int)(len - suffix), searcher);
+        const char *label = NULL;
+        for (size_t i = 0; i < m->n_runs && !label; i++)
+            if (!strcmp(m->runs[i].searcher, base))
+                label = m->runs[i].searcher; /* a string the journal owns */
+        rep_run *run = label ? find_run(m, (size_t)s, label, dnnr__json_num(l, "budget"),
+                                        (int64_t)dnnr__json_num(l, "repeat"))
+                             : NULL;
+        return (run && ok) ? push_value(&run->final_values, &run->n_final, holdout) : DNNR_OK;
+    }
     if (!sub->metric) { /* no subject record: what the trial line says */
         const char *direction = dnnr__json_str(l, "direction");
         sub->maximise = direction && !strcmp(direction, "max");
@@ -263,6 +281,7 @@ void dnnr__rep_model_free(rep_model *m)
     for (size_t i = 0; i < m->n_runs; i++) {
         dnnr__free(m->runs[i].patch);
         dnnr__free((void *)m->runs[i].lines);
+        dnnr__free(m->runs[i].final_values);
     }
     dnnr_journal_lines lines = {m->lines, m->n_lines};
     dnnr__journal_lines_free(&lines);

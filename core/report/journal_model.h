@@ -31,6 +31,8 @@ typedef struct rep_run {
     int64_t repeat;
     size_t trials, failed;
     const dnnr_json **lines; /* its trials, journal order */
+    double *final_values;    /* holdout metrics of the chosen patch's final retrainings */
+    size_t n_final;
     double final;            /* the study's value: chosen patch's holdout, clamped */
     dnnr_value *patch;       /* the chosen trial's configuration, or NULL */
 } rep_run;

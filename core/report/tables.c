@@ -307,6 +307,12 @@ static void section(dnnr_buf *b, const rep_model *m, const rep_cells *cells, int
                              "(population std) over repeats; **bold** = Wilcoxon p < 0.05 against "
                              "the faulty model's runs and IR > 0. Faulty and Fix are the means of "
                              "their reference trainings on the holdout part.\n");
+        double finals = m->experiment ? dnnr__json_num(m->experiment, "final_runs") : NAN;
+        if (n_budgets && !analytic && finals > 0)
+            dnnr__buf_printf(b, "\nHere each run's value is the mean holdout metric of %.0f "
+                                "retrainings of its chosen patch on fresh seeds (`final_runs`), "
+                                "then floored at the faulty mean as above.\n",
+                             finals);
         for (size_t j = 0; j < n_budgets; j++) {
             if (analytic) {
                 analytic_table(b, m, cells, budgets[j], subjects, n_subjects, searchers, n_searchers);

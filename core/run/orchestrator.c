@@ -126,6 +126,26 @@ static void journal_trial(orchestrator *o, const trial_slot *slot, int searcher_
 }
 
 /* Bookkeeping for a trial whose outcome is known (run now or journaled). */
+/* Keep the study's choice of patch up to date (see run_state). */
+static void track_patch(run_state *run, uint64_t trial, const dnnr_value *config,
+                        const dnnr_outcome *out)
+{
+    const dnnr_subject *s = run->rt->subject;
+    if (run->role != ROLE_SEARCH || run->rt->analytic || trial == 0 || !config ||
+        out->status != DNNR_TRIAL_OK || !isfinite(out->metric))
+        return;
+    int better = !run->patch ||
+                 (s->maximise ? out->metric > run->patch_metric : out->metric < run->patch_metric) ||
+                 (out->metric == run->patch_metric && trial < run->patch_trial);
+    if (!better)
+        return;
+    if (!run->patch && !(run->patch = dnnr__alloc(s->space->n_params + 1, sizeof *run->patch)))
+        return;
+    memcpy(run->patch, config, s->space->n_params * sizeof *run->patch);
+    run->patch_metric = out->metric;
+    run->patch_trial = trial;
+}
+
 static void count_outcome(orchestrator *o, run_state *run, const dnnr_outcome *out)
 {
     run->finished_trials++;
@@ -214,6 +234,7 @@ static void searcher_failed(orchestrator *o, run_state *run, const dnnr_error *w
         slot->started_wall = dnnr__wall_clock();
         dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "%s", why->msg);
         journal_trial(o, slot, 1);
+        track_patch(run, slot->trial, slot->config, &slot->outcome);
         count_outcome(o, run, &slot->outcome);
         run->next_trial++;
         slot_free(slot);
@@ -259,6 +280,7 @@ static int place_trial(orchestrator *o, run_state *run, trial_slot *slot)
             return 0;
         }
         slot->done = 1;
+        track_patch(run, slot->trial, slot->config, &slot->outcome);
         count_outcome(o, run, &slot->outcome);
     } else if (push(&o->queue, &o->n_queue, &o->cap_queue, slot)) {
         slot_free(slot);
@@ -410,11 +432,37 @@ static void activate_reference(orchestrator *o, run_state *run)
     advance(o, run);
 }
 
+/* `final_runs` retrainings of the patch the search run chose, on fresh
+ * seeds: a stronger claim than one training's holdout value. */
+static void activate_final(orchestrator *o, run_state *run)
+{
+    const run_state *base = run->base;
+    const dnnr_subject *s = run->rt->subject;
+    run->asking_done = 1;
+    for (int64_t k = 0; base->patch && k < o->e->final_runs; k++) {
+        trial_slot *slot = slot_new(run);
+        if (!slot)
+            break;
+        memcpy(slot->config, base->patch, s->space->n_params * sizeof *slot->config);
+        snprintf(slot->note, sizeof slot->note,
+                 "final retraining %lld of %lld of the patch chosen in trial %llu",
+                 (long long)k + 1, (long long)o->e->final_runs,
+                 (unsigned long long)base->patch_trial);
+        if (!place_trial(o, run, slot))
+            break;
+    }
+    advance(o, run);
+}
+
 static void activate(orchestrator *o, run_state *run)
 {
     dnnr_error err;
     run->phase = RUN_ACTIVE;
     run->started = dnnr__now();
+    if (run->role == ROLE_FINAL) {
+        activate_final(o, run);
+        return;
+    }
     if (run->role != ROLE_SEARCH) {
         activate_reference(o, run);
         return;
@@ -493,6 +541,7 @@ static int start_queued(orchestrator *o, size_t worker)
             dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "cannot prepare the weights folder");
         slot->done = 1;
         journal_trial(o, slot, 0);
+        track_patch(run, slot->trial, slot->config, &slot->outcome);
         count_outcome(o, run, &slot->outcome);
         advance(o, run);
         return DNNR_EIO;
@@ -519,6 +568,7 @@ static int start_queued(orchestrator *o, size_t worker)
         slot->done = 1;
         settle_outcome(slot);
         journal_trial(o, slot, 0);
+        track_patch(run, slot->trial, slot->config, &slot->outcome);
         count_outcome(o, run, &slot->outcome);
         advance(o, run);
         return rc;
@@ -545,6 +595,8 @@ static void fill(orchestrator *o)
             run_state *next = &o->runs[o->next_pending];
             if (next->role != ROLE_FAULTY && next->rt->faulty_refs_left > 0)
                 break;
+            if (next->role == ROLE_FINAL && next->base->phase != RUN_DONE)
+                break; /* its patch is not chosen yet */
             o->next_pending++;
             activate(o, next);
         }
@@ -633,6 +685,7 @@ static void loop(orchestrator *o)
             slot->done = 1;
             settle_outcome(slot);
             journal_trial(o, slot, 0);
+            track_patch(slot->run, slot->trial, slot->config, &slot->outcome);
             count_outcome(o, slot->run, &slot->outcome);
             advance(o, slot->run);
         }
@@ -695,7 +748,9 @@ static void init_run(run_state *run, const dnnr_experiment *e, dnnr_subject_rt *
      * runs get theirs once the faulty model's references are in. */
     run->budget = (dnnr_budget_info){.struct_size = sizeof(dnnr_budget_info),
                                      .kind = DNNR_BUDGET_EVALUATIONS,
-                                     .total = role == ROLE_SEARCH ? budget : 1};
+                                     .total = role == ROLE_SEARCH  ? budget
+                                              : role == ROLE_FINAL ? (double)e->final_runs
+                                                                   : 1};
 }
 
 /* Per subject: R reference trainings of the faulty model, R of the fix
@@ -703,7 +758,8 @@ static void init_run(run_state *run, const dnnr_experiment *e, dnnr_subject_rt *
 static int build_runs(orchestrator *o, dnnr_error *err)
 {
     dnnr_experiment *e = o->e;
-    size_t per_subject = e->n_searchers * e->n_budgets * (size_t)e->repeats + 2 * (size_t)e->eval_runs;
+    size_t searches = e->n_searchers * e->n_budgets * (size_t)e->repeats;
+    size_t per_subject = 2 * searches + 2 * (size_t)e->eval_runs;
     o->runs = dnnr__alloc(e->n_subjects * per_subject + 1, sizeof *o->runs);
     if (!o->runs)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
@@ -727,6 +783,17 @@ static int build_runs(orchestrator *o, dnnr_error *err)
                     if (!run->iface)
                         return DNNR_ENOTFOUND;
                 }
+        /* After the subject's searches: their patches' final retrainings. */
+        size_t first_search = k - searches;
+        for (size_t i = 0; i < searches && e->final_runs > 0 && !rt->analytic; i++) {
+            run_state *base = &o->runs[first_search + i];
+            run_state *run = &o->runs[k++];
+            run->owned_label = dnnr__asprintf("%s%s", base->key.searcher, DNNR_FINAL_SUFFIX);
+            if (!run->owned_label)
+                return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+            init_run(run, e, rt, ROLE_FINAL, run->owned_label, base->key.budget, base->key.repeat);
+            run->base = base;
+        }
     }
     o->n_runs = k;
     return DNNR_OK;
@@ -798,9 +865,12 @@ static int write_metadata(orchestrator *o, dnnr_error *err)
         dnnr__buf_printf(&b, "%s", "{\"kind\":\"experiment\",");
         dnnr__json_key(&b, "name");
         dnnr__json_string(&b, o->e->name);
-        dnnr__buf_printf(&b, ",\"seed\":%lld,\"repeats\":%lld,\"eval_runs\":%lld,\"workers\":%lld,",
+        dnnr__buf_printf(&b,
+                         ",\"seed\":%lld,\"repeats\":%lld,\"eval_runs\":%lld,\"workers\":%lld,"
+                         "\"final_runs\":%lld,",
                          (long long)o->e->seed, (long long)o->e->repeats,
-                         (long long)o->e->eval_runs, (long long)o->e->workers);
+                         (long long)o->e->eval_runs, (long long)o->e->workers,
+                         (long long)o->e->final_runs);
         static const char *const modes[] = {"time", "cost", "evaluations"};
         dnnr__buf_printf(&b, "\"budget_mode\":\"%s\",\"metrics\":[", modes[o->e->budget_mode]);
         for (size_t i = 0; i < o->e->n_metrics; i++) {
@@ -862,6 +932,8 @@ static void teardown(orchestrator *o)
             slot_free(o->runs[i].open[k]);
         dnnr__free(o->runs[i].open);
         dnnr__free((void *)o->runs[i].journaled);
+        dnnr__free(o->runs[i].patch);
+        dnnr__free(o->runs[i].owned_label);
     }
     for (size_t s = 0; o->rts && s < o->e->n_subjects; s++)
         dnnr__subject_rt_close(o->rts[s]);

@@ -14,12 +14,14 @@
 
 typedef enum run_phase { RUN_PENDING, RUN_ACTIVE, RUN_DONE } run_phase;
 
-/* A search run, or one reference training of the faulty model or the fix
- * (the study's Faulty and Fix columns, and the unit of time budgets). */
-typedef enum run_role { ROLE_SEARCH, ROLE_FAULTY, ROLE_FIX } run_role;
+/* A search run; one reference training of the faulty model or the fix (the
+ * study's Faulty and Fix columns, and the unit of time budgets); or the
+ * final retrainings of a search run's chosen patch (`final_runs`). */
+typedef enum run_role { ROLE_SEARCH, ROLE_FAULTY, ROLE_FIX, ROLE_FINAL } run_role;
 
 #define DNNR_FAULTY_LABEL "#faulty"
 #define DNNR_FIX_LABEL "#fix"
+#define DNNR_FINAL_SUFFIX "#final"
 
 typedef struct trial_slot {
     struct run_state *run;
@@ -58,6 +60,13 @@ typedef struct run_state {
     size_t n_open, cap_open;
     const dnnr_json **journaled; /* --resume: this run's trials.jsonl lines by trial id */
     size_t n_journaled;
+    /* The study's choice so far (DNN search runs): best search metric, the
+     * faulty start excluded, the lowest trial id on ties. */
+    dnnr_value *patch;
+    double patch_metric;
+    uint64_t patch_trial;
+    struct run_state *base; /* ROLE_FINAL: the search run whose patch it retrains */
+    char *owned_label;      /* ROLE_FINAL: "<label>#final" */
 } run_state;
 
 typedef struct orchestrator {

@@ -311,6 +311,74 @@ START_TEST(warm_start_continues_from_kept_weights)
 }
 END_TEST
 
+START_TEST(final_retrainings_of_the_chosen_patch)
+{
+    make_workdir();
+    write_experiment("budgets = [4];\nbudget_mode = \"evaluations\";\nrepeats = 2;\neval_runs = 2;\n"
+                     "final_runs = 3;");
+    dnnr_error err = {{0}};
+    ck_assert_msg(run_experiment("out", 0, &err) == DNNR_OK, "%s", err.msg);
+    dnnr_journal_lines l = journal("out");
+    double faulty = 0, values[2];
+    int n_faulty = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!dnnr__json_get(l.items[i], "kind") && is(l.items[i], "searcher", "#faulty")) {
+            faulty += dnnr__json_num(l.items[i], "holdout");
+            n_faulty++;
+        }
+    faulty /= n_faulty;
+    for (int r = 0; r < 2; r++) {
+        /* The study's choice among this repeat's trials 1.. (best search metric, first on ties). */
+        const dnnr_json *chosen = NULL;
+        size_t finals = 0;
+        double sum = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            const dnnr_json *t = l.items[i];
+            if (dnnr__json_get(t, "kind") || dnnr__json_num(t, "repeat") != r)
+                continue;
+            if (is(t, "searcher", "random") && dnnr__json_num(t, "trial") > 0 && is(t, "status", "ok") &&
+                (!chosen || dnnr__json_num(t, "metric") > dnnr__json_num(chosen, "metric")))
+                chosen = t;
+            if (is(t, "searcher", "random#final")) {
+                finals++;
+                sum += dnnr__json_num(t, "holdout");
+            }
+        }
+        ck_assert_ptr_nonnull(chosen);
+        ck_assert_uint_eq(finals, 3);
+        for (size_t i = 0; i < l.n; i++) {
+            const dnnr_json *t = l.items[i];
+            if (dnnr__json_get(t, "kind") || dnnr__json_num(t, "repeat") != r ||
+                !is(t, "searcher", "random#final"))
+                continue;
+            /* the same configuration as the chosen trial */
+            const dnnr_json *a = dnnr__json_get(t, "config")->child;
+            const dnnr_json *b = dnnr__json_get(chosen, "config")->child;
+            for (; a && b; a = a->next, b = b->next)
+                ck_assert(a->type == b->type && a->number == b->number &&
+                          (!a->string || !strcmp(a->string, b->string)));
+        }
+        values[r] = sum / 3 < faulty ? faulty : sum / 3; /* floored at the faulty mean */
+    }
+    dnnr__journal_lines_free(&l);
+    char path[512];
+    snprintf(path, sizeof path, "%s/out/report.md", workdir);
+    char *md = dnnr__read_file(path, NULL);
+    ck_assert_ptr_nonnull(strstr(md, "mean holdout metric of 3 retrainings"));
+    ck_assert_ptr_null(strstr(md, "random#final"));
+    dnnr__free(md);
+    snprintf(path, sizeof path, "%s/out/summary.csv", workdir);
+    char *csv = dnnr__read_file(path, NULL);
+    const char *row = strstr(csv, "\nD1,random,4,max,2,");
+    ck_assert_ptr_nonnull(row);
+    const char *field = row + 1;
+    for (int k = 0; k < 7; k++) /* mu is the 8th column */
+        field = strchr(field, ',') + 1;
+    ck_assert_double_eq_tol(strtod(field, NULL), (values[0] + values[1]) / 2, 1e-9);
+    dnnr__free(csv);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("protocol");
@@ -321,6 +389,7 @@ static Suite *suite(void)
     tcase_add_test(tc, failed_trials_are_reported_and_runs_go_on);
     tcase_add_test(tc, d1_resume_after_sigkill);
     tcase_add_test(tc, warm_start_continues_from_kept_weights);
+    tcase_add_test(tc, final_retrainings_of_the_chosen_patch);
     suite_add_tcase(s, tc);
     return s;
 }
