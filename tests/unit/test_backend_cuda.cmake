@@ -6,9 +6,13 @@ endif()
 # The GPU tests of plugins/backends/cuda/tests/ (built there, only with CUDA),
 # registered here because ctest sees only tests added after enable_testing().
 # Each exits 77 ("SKIP ...", reported as skipped) without a usable GPU.
+if(TARGET test_cuda_conformance AND NOT TARGET dnnr_plugin_onednn_static)
+  set_target_properties(test_cuda_conformance PROPERTIES EXCLUDE_FROM_ALL ON)
+endif()
 if(TARGET test_cuda_oom)
   foreach(name test_cuda_conformance test_cuda_oom)
-    if(TARGET ${name})
+    get_target_property(excluded ${name} EXCLUDE_FROM_ALL)
+    if(TARGET ${name} AND NOT excluded)
       add_test(NAME ${name} COMMAND ${name})
     endif()
   endforeach()
