@@ -2,7 +2,12 @@
  * (noise and bias shrink with the budget), against the random searcher:
  * BOHB must reach random search's final median regret at no more than half
  * of random's cost. Each run is seeded, so the suite is deterministic; the
- * seed count makes the medians stable rather than lucky. */
+ * seed count makes the medians stable rather than lucky.
+ *
+ * HpBandSter's own BOHB on the same subject and budget (cost 30, one
+ * worker) gives regret quantiles q10/q25/median 0.017/0.087/0.525 over 51
+ * seeds, this plugin 0.029/0.095/0.262 over 201; a Mann-Whitney test finds
+ * no difference (p = 0.15). See tests/fixtures/bohb/hpbandster_reference.*. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
