@@ -2,7 +2,8 @@
  * (SUBJECTS.md 3.6): drop the faulty start trial, take the trial with the
  * best search-part metric (NaN ignored, the first wins ties), report its
  * holdout metric, and replace it by the faulty mean when it is NaN or worse.
- * Analytic subjects report the best value found, start included. */
+ * Analytic subjects report the best value found, start included. Only
+ * full-fidelity trials count. */
 #include "report/journal_model.h"
 
 #include <math.h>
@@ -39,6 +40,7 @@ static int add_subject(rep_model *m, const char *id, const dnnr_json *record)
     memset(s, 0, sizeof *s);
     s->id = id;
     s->optimum = NAN;
+    s->max_fidelity = NAN;
     s->faulty_mean = s->fix_mean = NAN;
     if (record) {
         const char *direction = dnnr__json_str(record, "direction");
@@ -47,6 +49,7 @@ static int add_subject(rep_model *m, const char *id, const dnnr_json *record)
         s->analytic = task && !strcmp(task, "analytic");
         s->metric = dnnr__json_str(record, "metric");
         s->optimum = dnnr__json_num(record, "optimum");
+        s->max_fidelity = dnnr__json_num(record, "max_fidelity");
         const dnnr_json *paper = dnnr__json_get(record, "paper");
         s->paper = paper && paper->type == DNNR_JSON_OBJECT ? paper : NULL;
     }
@@ -147,6 +150,10 @@ static const dnnr_json *select_patch(const rep_model *m, const rep_run *run, dou
         double trial = dnnr__json_num(l, "trial"), metric = dnnr__json_num(l, "metric");
         const char *status = dnnr__json_str(l, "status");
         if ((!s->analytic && trial == 0) || !status || strcmp(status, "ok") || !isfinite(metric))
+            continue;
+        /* A low-fidelity value (BOHB's cheap rungs) is no patch's result. */
+        double fidelity = dnnr__json_num(l, "fidelity");
+        if (fidelity > 0 && isfinite(s->max_fidelity) && fidelity < s->max_fidelity)
             continue;
         int better = !best.line || (s->maximise ? metric > best.search : metric < best.search) ||
                      (metric == best.search && trial < best.trial);

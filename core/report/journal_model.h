@@ -16,6 +16,7 @@ typedef struct rep_subject {
     const char *id, *metric;
     int maximise, analytic;
     double optimum;
+    double max_fidelity;       /* trials below it are not candidate patches (NaN: unknown) */
     dnnr_space *space;         /* NULL when the journal has no subject record */
     dnnr_value *faulty, *fix;  /* NULL when unknown */
     const dnnr_json *paper;    /* the subject file's `paper` group, or NULL */

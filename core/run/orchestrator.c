@@ -469,6 +469,8 @@ static void activate(orchestrator *o, run_state *run)
     }
     if (!run->rt->analytic)
         set_dnn_budget(o, run);
+    else if (run->rt->info.fidelity_kind != DNNR_FIDELITY_NONE)
+        run->budget.kind = DNNR_BUDGET_UNITS; /* a low-fidelity evaluation costs its share */
     if (start_searcher(o, run, &err)) {
         searcher_failed(o, run, &err);
         finish_if_done(o, run);
@@ -801,7 +803,7 @@ static int build_runs(orchestrator *o, dnnr_error *err)
 
 /* The experiment and each subject as the journal's first lines, so reports
  * (and `dnnrepair report`) need nothing but trials.jsonl. */
-static void format_subject(dnnr_buf *b, const dnnr_subject *s)
+static void format_subject(dnnr_buf *b, const dnnr_subject *s, double max_fidelity)
 {
     dnnr__buf_printf(b, "%s", "{\"kind\":\"subject\",");
     dnnr__json_key(b, "subject");
@@ -813,6 +815,9 @@ static void format_subject(dnnr_buf *b, const dnnr_subject *s)
     dnnr__buf_printf(b, "%s", ",");
     dnnr__json_key(b, "optimum");
     dnnr__json_number(b, s->optimum);
+    dnnr__buf_printf(b, "%s", ",");
+    dnnr__json_key(b, "max_fidelity");
+    dnnr__json_number(b, max_fidelity);
     dnnr__buf_printf(b, "%s", ",\"params\":[");
     for (uint32_t i = 0; i < s->space->n_params; i++) {
         const dnnr_param *p = s->space->params[i];
@@ -886,7 +891,9 @@ static int write_metadata(orchestrator *o, dnnr_error *err)
         if (journal_has_kind(o, "subject", o->e->subjects[i]->id))
             continue;
         dnnr_buf b = {0};
-        format_subject(&b, o->e->subjects[i]);
+        const dnnr_subject_rt *rt = o->rts[i];
+        format_subject(&b, o->e->subjects[i],
+                       rt->analytic ? rt->info.max_fidelity : (double)rt->faulty_epochs);
         rc = dnnr__journal_append_line(o->journal, &b, err);
         dnnr__buf_free(&b);
     }

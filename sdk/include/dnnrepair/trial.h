@@ -35,7 +35,11 @@ typedef struct dnnr_trial_request {
     uint32_t struct_size;
     uint64_t trial_id;  /**< set by the host; unique within a run */
     dnnr_value *config; /**< host-owned; the searcher writes the configuration */
-    /** Fidelity (see dnnr_fidelity_kind); 0 = the subject's full fidelity. */
+    /**
+     * Fidelity (see dnnr_fidelity_kind); 0 = the subject's full fidelity.
+     * With a warm start and DNNR_FIDELITY_EPOCHS it counts the epochs trained
+     * on top of the loaded weights (3 then 6 more make 9).
+     */
     double fidelity;
     /** Continue from the weights kept by this earlier trial; -1 = train from scratch. */
     int64_t warm_start;
