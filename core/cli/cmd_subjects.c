@@ -54,27 +54,16 @@ static int subjects_usage(int code)
     return code;
 }
 
+/* --set changes the value in both configurations. */
 static int apply_set(const dnnr_subject *s, dnnr_value *faulty, dnnr_value *fix,
                      const char *assignment)
 {
-    const char *eq = strchr(assignment, '=');
-    if (!eq) {
-        fprintf(stderr, "subjects validate: --set expects NAME=VALUE, got '%s'\n", assignment);
-        return 0;
-    }
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - assignment), assignment);
-    int k = dnnr__space_find(s->space, name);
-    if (k < 0) {
-        fprintf(stderr, "subjects validate: '%s' is not a parameter of %s\n", name, s->id);
-        return 0;
-    }
     dnnr_error err;
-    if (dnnr__value_parse(s->space->params[k], eq + 1, &faulty[k], &err)) {
-        fprintf(stderr, "subjects validate: %s\n", err.msg);
+    if (dnnr__config_assign(s->space, faulty, assignment, &err) ||
+        dnnr__config_assign(s->space, fix, assignment, &err)) {
+        fprintf(stderr, "subjects validate: --set %s: %s\n", assignment, err.msg);
         return 0;
     }
-    fix[k] = faulty[k];
     return 1;
 }
 

@@ -30,21 +30,9 @@ static int train_usage(int code)
 
 static int apply_set(const dnnr_subject *s, dnnr_value *config, const char *assignment)
 {
-    const char *eq = strchr(assignment, '=');
-    if (!eq) {
-        fprintf(stderr, "train: --set expects NAME=VALUE, got '%s'\n", assignment);
-        return 0;
-    }
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - assignment), assignment);
-    int k = dnnr__space_find(s->space, name);
-    if (k < 0) {
-        fprintf(stderr, "train: '%s' is not a parameter of %s\n", name, s->id);
-        return 0;
-    }
     dnnr_error err;
-    if (dnnr__value_parse(s->space->params[k], eq + 1, &config[k], &err)) {
-        fprintf(stderr, "train: %s\n", err.msg);
+    if (dnnr__config_assign(s->space, config, assignment, &err)) {
+        fprintf(stderr, "train: --set %s: %s\n", assignment, err.msg);
         return 0;
     }
     return 1;

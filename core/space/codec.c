@@ -220,3 +220,17 @@ int dnnr__value_parse(const dnnr_param *p, const char *text, dnnr_value *out, dn
                                p->lo, p->hi);
     return DNNR_OK;
 }
+
+int dnnr__config_assign(const dnnr_space *s, dnnr_value *config, const char *assignment,
+                        dnnr_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq)
+        return dnnr__error_set(err, DNNR_EINVAL, "expected NAME=VALUE, got '%s'", assignment);
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - assignment), assignment);
+    int k = dnnr__space_find(s, name);
+    if (k < 0)
+        return dnnr__error_set(err, DNNR_EINVAL, "'%s' is not a parameter of the space", name);
+    return dnnr__value_parse(s->params[k], eq + 1, &config[k], err);
+}

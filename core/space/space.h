@@ -48,6 +48,9 @@ int dnnr__config_format(const dnnr_space *s, const dnnr_value *config, char *buf
 int dnnr__value_format(const dnnr_param *p, dnnr_value v, char *buf, size_t len);
 /** Parse text into a value of p (choice name, integer, float); checks the domain. */
 int dnnr__value_parse(const dnnr_param *p, const char *text, dnnr_value *out, dnnr_error *err);
+/** Apply "NAME=VALUE" to a configuration (command-line --set). */
+int dnnr__config_assign(const dnnr_space *s, dnnr_value *config, const char *assignment,
+                        dnnr_error *err);
 /** Nonzero when v is inside p's domain. */
 int dnnr__value_valid(const dnnr_param *p, dnnr_value v);
 
