@@ -11,7 +11,8 @@
 
 static const char *const subject_keys[] = {
     "id", "description", "task", "metric", "dataset", "split", "space", "faulty", "fix", "model",
-    "training", "provenance", "paper", "validated", NULL};
+    "training", "provenance", "paper", "validated", "fidelity", NULL};
+static const char *const fidelity_keys[] = {"kind", "min", "max", NULL};
 static const char *const metric_keys[] = {"name", "direction", NULL};
 static const char *const split_keys[] = {"test_size", "seed", NULL};
 static const char *const param_keys[] = {"name", "type", "choices", "lo", "hi", "log", "default", NULL};
@@ -238,6 +239,43 @@ static int read_space(dnnr_subject *s, dnnr_error *err)
     return read_values(s, "fix", 0, &s->fix, err);
 }
 
+static int read_fidelity(dnnr_subject *s, dnnr_error *err)
+{
+    const config_setting_t *g = NULL;
+    const char *kind = NULL;
+    int rc = dnnr__cfg_member(config_root_setting(&s->cfg), "fidelity", CONFIG_TYPE_GROUP, 0,
+                              s->file, &g, err);
+    if (rc || !g)
+        return rc;
+    if (s->task == DNNR_TASK_ANALYTIC)
+        return dnnr__cfg_error(err, DNNR_EINVAL, s->file, g,
+                               "fidelity: an analytic subject takes its fidelity from its loader");
+    rc = dnnr__cfg_check_keys(g, s->file, "fidelity", fidelity_keys, err);
+    if (!rc)
+        rc = dnnr__cfg_string(g, "kind", 1, s->file, &kind, err);
+    if (!rc)
+        rc = dnnr__cfg_float(g, "min", 1, s->file, &s->fidelity_min, err);
+    if (!rc)
+        rc = dnnr__cfg_float(g, "max", 1, s->file, &s->fidelity_max, err);
+    if (rc)
+        return rc;
+    if (!strcmp(kind, "epochs"))
+        s->fidelity_kind = DNNR_FIDELITY_EPOCHS;
+    else if (!strcmp(kind, "fraction"))
+        s->fidelity_kind = DNNR_FIDELITY_FRACTION;
+    else
+        return dnnr__cfg_error(err, DNNR_EINVAL, s->file, config_setting_get_member(g, "kind"),
+                               "fidelity.kind: expected \"epochs\" or \"fraction\", got \"%s\"",
+                               kind);
+    double top = s->fidelity_kind == DNNR_FIDELITY_FRACTION ? 1.0 : 1e9;
+    if (!(s->fidelity_min > 0 && s->fidelity_min < s->fidelity_max && s->fidelity_max <= top))
+        return dnnr__cfg_error(err, DNNR_EINVAL, s->file, g,
+                               "fidelity: expected 0 < min < max%s, got min %g, max %g",
+                               s->fidelity_kind == DNNR_FIDELITY_FRACTION ? " <= 1" : "",
+                               s->fidelity_min, s->fidelity_max);
+    return DNNR_OK;
+}
+
 static int read_groups(dnnr_subject *s, dnnr_error *err)
 {
     const config_setting_t *root = config_root_setting(&s->cfg);
@@ -286,6 +324,8 @@ int dnnr__subject_read(const char *path, dnnr_subject **out, dnnr_error *err)
         rc = read_groups(s, err);
     if (!rc)
         rc = read_split(s, err);
+    if (!rc)
+        rc = read_fidelity(s, err);
     if (!rc && s->task != DNNR_TASK_ANALYTIC)
         rc = read_space(s, err);
     else if (!rc && config_setting_get_member(root, "space"))

@@ -33,6 +33,11 @@ typedef struct dnnr_subject {
     dnnr_value *faulty;
     dnnr_value *fix; /* NULL when the file gives none */
     double optimum;  /* analytic: f*; NaN otherwise */
+    /* What multi-fidelity searchers may vary (`fidelity = { kind; min; max; }`);
+     * kind NONE when the file gives none (DNN subjects then default to epochs
+     * from 1 to the faulty configuration's). */
+    dnnr_fidelity_kind fidelity_kind;
+    double fidelity_min, fidelity_max;
     const config_setting_t *model, *training, *provenance, *paper, *validated;
 } dnnr_subject;
 

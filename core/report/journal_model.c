@@ -140,6 +140,20 @@ typedef struct choice {
     double trial;
 } choice;
 
+/* A trial's total fidelity: with warm starts (BOHB's promotions), its own
+ * epochs come on top of those of the trial it continued. */
+static double total_fidelity(const rep_run *run, const dnnr_json *l, int depth)
+{
+    double fidelity = dnnr__json_num(l, "fidelity");
+    double parent = dnnr__json_num(l, "warm_start");
+    if (!(fidelity > 0) || !(parent >= 0) || depth > 64)
+        return fidelity;
+    for (size_t i = 0; i < run->trials; i++)
+        if (dnnr__json_num(run->lines[i], "trial") == parent)
+            return fidelity + total_fidelity(run, run->lines[i], depth + 1);
+    return fidelity;
+}
+
 /* The study's rule for one run; returns the chosen line (or NULL). */
 static const dnnr_json *select_patch(const rep_model *m, const rep_run *run, double *final)
 {
@@ -152,7 +166,7 @@ static const dnnr_json *select_patch(const rep_model *m, const rep_run *run, dou
         if ((!s->analytic && trial == 0) || !status || strcmp(status, "ok") || !isfinite(metric))
             continue;
         /* A low-fidelity value (BOHB's cheap rungs) is no patch's result. */
-        double fidelity = dnnr__json_num(l, "fidelity");
+        double fidelity = total_fidelity(run, l, 0);
         if (fidelity > 0 && isfinite(s->max_fidelity) && fidelity < s->max_fidelity)
             continue;
         int better = !best.line || (s->maximise ? metric > best.search : metric < best.search) ||

@@ -83,6 +83,9 @@ int dnnr__dnn_open(dnnr_subject_rt *rt, const dnnr_registry *reg, const char *ba
         return rc;
     rt->faulty_epochs = spec->epochs;
     dnnr__model_spec_destroy(spec);
+    rt->fidelity_kind = s->fidelity_kind ? s->fidelity_kind : DNNR_FIDELITY_EPOCHS;
+    rt->fidelity_min = s->fidelity_kind ? s->fidelity_min : 1;
+    rt->fidelity_max = s->fidelity_kind ? s->fidelity_max : (double)rt->faulty_epochs;
     return DNNR_OK;
 }
 
@@ -133,7 +136,7 @@ void dnnr__dnn_execute(const dnnr_trial_job *job, dnnr_outcome *out)
     dnnr_train_job tj = {
         .spec = spec, .data = &rt->dataset, .evals = evals, .n_evals = 2,
         .backend = rt->backend, .backend_host = backend_host, .threads = rt->threads,
-        .seed = job->seed, .fidelity_kind = job->fidelity > 0 ? DNNR_FIDELITY_EPOCHS : DNNR_FIDELITY_NONE,
+        .seed = job->seed, .fidelity_kind = job->fidelity > 0 ? rt->fidelity_kind : DNNR_FIDELITY_NONE,
         .fidelity = job->fidelity, .flags = job->flags, .warm_start_path = job->warm_start_path,
         .save_weights_path = job->save_weights_path, .monitor = monitored ? call_monitor : NULL,
         .monitor_ctx = &mctx};

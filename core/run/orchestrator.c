@@ -388,9 +388,8 @@ static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
         .iface = run->iface, .label = run->spec->label, .options = run->spec->options,
         .options_file = o->e->file, .seed = run->seed, .space = rt->subject->space,
         .start = rt->subject->faulty, .metric_kind = rt->subject->metric_kind,
-        .fidelity_kind = rt->analytic ? rt->info.fidelity_kind : DNNR_FIDELITY_EPOCHS,
-        .min_fidelity = rt->analytic ? rt->info.min_fidelity : 1,
-        .max_fidelity = rt->analytic ? rt->info.max_fidelity : (double)rt->faulty_epochs,
+        .fidelity_kind = rt->fidelity_kind, .min_fidelity = rt->fidelity_min,
+        .max_fidelity = rt->fidelity_max,
         .max_in_flight = (uint32_t)o->window, .call_timeout = 600, .budget = run->budget};
     return dnnr__searcher_proc_start(&p, &run->sp, err);
 }
@@ -892,8 +891,7 @@ static int write_metadata(orchestrator *o, dnnr_error *err)
             continue;
         dnnr_buf b = {0};
         const dnnr_subject_rt *rt = o->rts[i];
-        format_subject(&b, o->e->subjects[i],
-                       rt->analytic ? rt->info.max_fidelity : (double)rt->faulty_epochs);
+        format_subject(&b, o->e->subjects[i], rt->fidelity_max);
         rc = dnnr__journal_append_line(o->journal, &b, err);
         dnnr__buf_free(&b);
     }

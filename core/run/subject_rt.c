@@ -29,6 +29,9 @@ static int open_analytic(dnnr_subject_rt *rt, dnnr_error *err)
                                dnnr__host_last_error(rt->host));
     rt->analytic = 1;
     rt->faulty_cost = 1.0; /* an evaluation is the unit */
+    rt->fidelity_kind = rt->info.fidelity_kind;
+    rt->fidelity_min = rt->info.min_fidelity;
+    rt->fidelity_max = rt->info.max_fidelity;
     return dnnr__subject_set_analytic(s, rt->info.space, rt->info.start, rt->info.optimum, err);
 }
 

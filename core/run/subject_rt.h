@@ -28,6 +28,10 @@ typedef struct dnnr_subject_rt {
     const char *backend_name;
     uint32_t threads;     /* per trial; 0 = all cores */
     int64_t faulty_epochs;
+    /* What a trial's fidelity means here (from the loader, the subject file,
+     * or epochs 1..faulty epochs by default). */
+    dnnr_fidelity_kind fidelity_kind;
+    double fidelity_min, fidelity_max;
     /* Filled as the faulty model's reference trainings finish. */
     double faulty_cost;     /* its raw training cost: the unit of cost budgets (1 if analytic) */
     double faulty_seconds;  /* mean training seconds T: the unit of time budgets */

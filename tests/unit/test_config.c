@@ -31,6 +31,8 @@ START_TEST(good_subject_parses)
     ck_assert_int_eq(s->fix[0].i, 0);
     ck_assert_double_eq(s->fix[2].f, 0.001);
     ck_assert_double_eq(s->split_test_size, 0.2);
+    ck_assert_int_eq(s->fidelity_kind, DNNR_FIDELITY_EPOCHS);
+    ck_assert_double_eq(s->fidelity_max, 9);
     ck_assert_ptr_nonnull(s->model);
     dnnr__subject_destroy(s);
 }
@@ -46,7 +48,7 @@ static const bad_case bad_cases[] = {
     {"unknown_key.cfg", 0,
      "unknown_key.cfg:4: unknown key 'tsk' in a subject file (expected one of: id, description, "
      "task, metric, dataset, split, space, faulty, fix, model, training, provenance, paper, "
-     "validated)"},
+     "validated, fidelity)"},
     {"syntax_error.cfg", 0, "syntax_error.cfg:3: syntax error"},
     {"bad_direction.cfg", 0,
      "bad_direction.cfg:3: direction: expected \"max\" or \"min\", got \"down\""},
@@ -57,6 +59,8 @@ static const bad_case bad_cases[] = {
      "bad_log.cfg:9: parameter 'lr': a log scale needs lo > 0, got lo = 0"},
     {"unknown_param.cfg", 0,
      "unknown_param.cfg:13: fix: 'activation' is not a parameter of the space"},
+    {"bad_fidelity.cfg", 0,
+     "bad_fidelity.cfg:17: fidelity.kind: expected \"epochs\" or \"fraction\", got \"layers\""},
     {"duplicate_searcher.cfg", 1,
      "duplicate_searcher.cfg:3: searchers: label \"random\" is used twice (give one a `label`)"},
     {"bad_budget.cfg", 1, "bad_budget.cfg:4: budgets: element 2: expected a positive number"},
