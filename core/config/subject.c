@@ -199,7 +199,8 @@ static int read_values(dnnr_subject *s, const char *key, int complete, dnnr_valu
         else if (dnnr__cfg_scalar_text(v, text, sizeof text))
             rc = dnnr__cfg_error(err, DNNR_EINVAL, s->file, v, "%s.%s: expected a scalar value",
                                  key, name);
-        else if ((rc = dnnr__value_parse(s->space->params[k], text, &values[k], err)))
+        else if ((rc = complete ? dnnr__value_parse(s->space->params[k], text, &values[k], err)
+                                : dnnr__space_admit(s->space, (uint32_t)k, text, &values[k], err)))
             dnnr__error_prefix(err, "%s:%d: %s", s->file, dnnr__cfg_line(v), key);
         else
             seen[k] = 1;
@@ -236,6 +237,9 @@ static int read_space(dnnr_subject *s, dnnr_error *err)
     /* The faulty value is each parameter's default, as the start of every run. */
     for (uint32_t k = 0; k < s->space->n_params; k++)
         ((dnnr_param *)s->space->params[k])->default_value = s->faulty[k];
+    /* Searchers get the study's space; a fix outside it widens only `space`. */
+    if (!(s->search_space = dnnr__space_copy(s->space)))
+        return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     return read_values(s, "fix", 0, &s->fix, err);
 }
 
@@ -360,9 +364,17 @@ int dnnr__subject_set_analytic(dnnr_subject *s, const dnnr_space *space, const d
         dnnr__free(values);
         return rc;
     }
+    dnnr_space *search = dnnr__space_copy(space);
+    if (!search) {
+        dnnr__space_destroy(copy);
+        dnnr__free(values);
+        return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+    }
     dnnr__space_destroy(s->space);
+    dnnr__space_destroy(s->search_space);
     dnnr__free(s->faulty);
     s->space = copy;
+    s->search_space = search;
     s->faulty = values;
     s->optimum = optimum;
     return DNNR_OK;
@@ -374,6 +386,7 @@ void dnnr__subject_destroy(dnnr_subject *s)
         return;
     config_destroy(&s->cfg);
     dnnr__space_destroy(s->space);
+    dnnr__space_destroy(s->search_space);
     dnnr__free(s->faulty);
     dnnr__free(s->fix);
     dnnr__free(s->file);

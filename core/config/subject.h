@@ -28,7 +28,11 @@ typedef struct dnnr_subject {
     const config_setting_t *dataset;   /* the loader's options (and `loader`) */
     double split_test_size;            /* search/holdout split of the test part */
     int64_t split_seed;
-    /* From the file for DNN subjects; filled by the loader for analytic ones. */
+    /* From the file for DNN subjects; filled by the loader for analytic ones.
+     * `search_space` is what searchers see; `space` is the same parameters
+     * with reference-only values added (a fix outside the study's space), so
+     * every searched configuration is also a configuration of `space`. */
+    dnnr_space *search_space;
     dnnr_space *space;
     dnnr_value *faulty;
     dnnr_value *fix; /* NULL when the file gives none */

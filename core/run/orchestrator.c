@@ -325,7 +325,7 @@ static int ask_one(orchestrator *o, run_state *run)
     }
     slot->monitor_state = asked.monitor_state;
     slot->monitor_state_size = asked.monitor_state_size;
-    if (rc == DNNR_OK && dnnr__space_check_config(run->rt->subject->space, slot->config, &err))
+    if (rc == DNNR_OK && dnnr__space_check_config(run->rt->subject->search_space, slot->config, &err))
         rc = dnnr__error_set(&err, DNNR_EINVAL, "searcher '%s' proposed an invalid configuration: %s",
                              run->spec->label, err.msg);
     if (rc) {
@@ -386,7 +386,7 @@ static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
     const dnnr_subject_rt *rt = run->rt;
     dnnr_searcher_proc_params p = {
         .iface = run->iface, .label = run->spec->label, .options = run->spec->options,
-        .options_file = o->e->file, .seed = run->seed, .space = rt->subject->space,
+        .options_file = o->e->file, .seed = run->seed, .space = rt->subject->search_space,
         .start = rt->subject->faulty, .metric_kind = rt->subject->metric_kind,
         .fidelity_kind = rt->fidelity_kind, .min_fidelity = rt->fidelity_min,
         .max_fidelity = rt->fidelity_max,
@@ -724,7 +724,7 @@ int dnnr__experiment_check_searchers(const dnnr_experiment *e, const dnnr_regist
             return DNNR_ENOTFOUND;
         dnnr_searcher_proc_params p = {
             .iface = iface, .label = e->searchers[i].label, .options = e->searchers[i].options,
-            .options_file = e->file, .seed = 1, .space = s->space, .start = s->faulty,
+            .options_file = e->file, .seed = 1, .space = s->search_space, .start = s->faulty,
             .metric_kind = s->metric_kind, .max_in_flight = 1, .call_timeout = 60,
             .budget = {.struct_size = sizeof(dnnr_budget_info), .total = 1}};
         dnnr_searcher_proc *sp = NULL;

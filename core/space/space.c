@@ -216,3 +216,37 @@ int dnnr__space_check_config(const dnnr_space *s, const dnnr_value *config, dnnr
     }
     return DNNR_OK;
 }
+
+int dnnr__space_admit(dnnr_space *pub, uint32_t k, const char *text, dnnr_value *out,
+                      dnnr_error *err)
+{
+    space_impl *s = (space_impl *)pub;
+    dnnr_param *p = s->params[k];
+    if (dnnr__value_parse(p, text, out, NULL) == DNNR_OK)
+        return DNNR_OK;
+    if (p->kind == DNNR_PARAM_CATEGORICAL) {
+        char **grown = dnnr__realloc((void *)p->choices, (p->n_choices + 1) * sizeof *grown);
+        if (!grown)
+            return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+        p->choices = (const char *const *)grown;
+        if (!(grown[p->n_choices] = dnnr__strdup(text)))
+            return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+        out->i = p->n_choices++;
+        return DNNR_OK;
+    }
+    /* A number outside the bounds widens them; anything else stays an error. */
+    dnnr_param wide = *p;
+    wide.lo = -INFINITY;
+    wide.hi = INFINITY;
+    int rc = dnnr__value_parse(&wide, text, out, err);
+    if (rc)
+        return rc;
+    double v = p->kind == DNNR_PARAM_INTEGER ? (double)out->i : out->f;
+    if (v < p->lo && !(p->log && v <= 0))
+        p->lo = v;
+    else if (v > p->hi)
+        p->hi = v;
+    else
+        return dnnr__error_set(err, DNNR_EINVAL, "'%s' cannot be admitted into '%s'", text, p->name);
+    return DNNR_OK;
+}

@@ -26,6 +26,15 @@ int dnnr__space_add_categorical(dnnr_space *s, const char *name, const char *con
                                 uint32_t n, uint32_t dflt);
 int dnnr__space_add_param(dnnr_space *s, const dnnr_param *p, dnnr_error *err);
 
+/**
+ * Parse text into parameter k like dnnr__value_parse, but widen the domain
+ * when the value lies outside it: an unknown categorical value becomes a new
+ * last choice, a number outside [lo, hi] moves the bound. For reference-only
+ * values (a fix the study's search space cannot reach).
+ */
+int dnnr__space_admit(dnnr_space *s, uint32_t k, const char *text, dnnr_value *out,
+                      dnnr_error *err);
+
 /** Index of the parameter called name, or -1. */
 int dnnr__space_find(const dnnr_space *s, const char *name);
 /** Index of a categorical choice, or -1. */

@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/experiment.h"
 #include "config/subject.h"
 #include "util/alloc.h"
+#include "util/io.h"
+#include "space/space.h"
 
 #define FIX DNNR_TEST_FIXTURES "/config/"
 
@@ -54,7 +57,7 @@ static const bad_case bad_cases[] = {
      "bad_direction.cfg:3: direction: expected \"max\" or \"min\", got \"down\""},
     {"wrong_type.cfg", 0, "wrong_type.cfg:1: 'id': expected a string, got an integer"},
     {"missing_faulty.cfg", 0, "missing_faulty.cfg:12: faulty: missing a value for 'layers'"},
-    {"bad_choice.cfg", 0, "bad_choice.cfg:13: fix: 'gelu' is not a choice of 'act'"},
+    {"bad_choice.cfg", 0, "bad_choice.cfg:13: fix: 'fast' is not a number for 'lr'"},
     {"bad_log.cfg", 0,
      "bad_log.cfg:9: parameter 'lr': a log scale needs lo > 0, got lo = 0"},
     {"unknown_param.cfg", 0,
@@ -92,6 +95,40 @@ START_TEST(bad_file_messages)
                   err.msg);
     const char *rest = err.msg + strlen(FIX);
     ck_assert_msg(strncmp(rest, c->message, strlen(c->message)) == 0, "%s: got '%s'", c->file, rest);
+}
+END_TEST
+
+/* A fix the study's space cannot reach is kept for the reference trainings:
+ * `space` gains the value, `search_space` (what searchers see) does not. */
+START_TEST(fix_outside_the_search_space)
+{
+    char path[] = "/tmp/dnnr_fix_outside_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    char *text = dnnr__read_file(FIX "good_subject.cfg", NULL);
+    char *edited = dnnr__asprintf("%s\nfix = { act = \"gelu\"; lr = 20.0; };\n", text);
+    char *at = strstr(edited, "fix = { act = \"relu\"; };");
+    memset(at, ' ', strlen("fix = { act = \"relu\"; };"));
+    FILE *f = fopen(path, "w");
+    fputs(edited, f);
+    fclose(f);
+    dnnr_subject *s = NULL;
+    dnnr_error err = {{0}};
+    ck_assert_msg(dnnr__subject_read(path, &s, &err) == DNNR_OK, "%s", err.msg);
+    ck_assert_uint_eq(s->search_space->params[0]->n_choices, 3);
+    ck_assert_uint_eq(s->space->params[0]->n_choices, 4);
+    ck_assert_str_eq(s->space->params[0]->choices[3], "gelu");
+    ck_assert_int_eq(s->fix[0].i, 3);
+    ck_assert_double_eq(s->search_space->params[2]->hi, 10.0);
+    ck_assert_double_eq(s->space->params[2]->hi, 20.0);
+    ck_assert_double_eq(s->fix[2].f, 20.0);
+    /* every searched configuration is one of `space` too */
+    ck_assert_int_eq(dnnr__space_check_config(s->space, s->faulty, NULL), DNNR_OK);
+    dnnr__subject_destroy(s);
+    unlink(path);
+    dnnr__free(text);
+    dnnr__free(edited);
 }
 END_TEST
 
@@ -135,6 +172,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, good_subject_parses);
     tcase_add_loop_test(tc, bad_file_messages, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
+    tcase_add_test(tc, fix_outside_the_search_space);
     tcase_add_test(tc, experiment_defaults_and_paths);
     tcase_add_test(tc, subject_read_survives_out_of_memory);
     suite_add_tcase(s, tc);
