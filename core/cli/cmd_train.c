@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "config/subject.h"
 #include "host/host.h"
+#include "run/journal.h"
 #include "run/outcome.h"
 #include "run/subject_rt.h"
 #include "space/space.h"
@@ -38,19 +39,6 @@ static int apply_set(const dnnr_subject *s, dnnr_value *config, const char *assi
     return 1;
 }
 
-static void print_curve(dnnr_buf *b, const char *key, const dnnr_outcome *o, size_t offset)
-{
-    dnnr__buf_printf(b, ",");
-    dnnr__json_key(b, key);
-    dnnr__buf_put(b, "[", 1);
-    for (uint32_t i = 0; i < o->n_epochs; i++) {
-        if (i)
-            dnnr__buf_put(b, ",", 1);
-        dnnr__json_number(b, *(const double *)((const char *)&o->epochs[i] + offset));
-    }
-    dnnr__buf_put(b, "]", 1);
-}
-
 static void print_result(const dnnr_subject *s, const dnnr_value *config, const dnnr_outcome *o,
                          int json)
 {
@@ -71,34 +59,23 @@ static void print_result(const dnnr_subject *s, const dnnr_value *config, const 
     dnnr__buf_put(&b, "{", 1);
     dnnr__json_key(&b, "subject");
     dnnr__json_string(&b, s->id);
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "config");
-    dnnr__json_string(&b, text);
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "status");
-    dnnr__json_string(&b, dnnr__trial_status_name(o->status));
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "message");
-    dnnr__json_string(&b, o->message);
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "metric");
-    dnnr__json_string(&b, s->metric_name);
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "search");
-    dnnr__json_number(&b, o->metric);
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "holdout");
-    dnnr__json_number(&b, o->holdout);
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "seconds");
-    dnnr__json_number(&b, o->cost_seconds);
-    dnnr__buf_put(&b, ",", 1);
-    dnnr__json_key(&b, "cost_units");
-    dnnr__json_number(&b, o->cost_units);
-    print_curve(&b, "train_loss", o, offsetof(dnnr_epoch_record, train_loss));
-    print_curve(&b, "train_metric", o, offsetof(dnnr_epoch_record, train_metric));
-    print_curve(&b, "val_loss", o, offsetof(dnnr_epoch_record, val_loss));
-    print_curve(&b, "val_metric", o, offsetof(dnnr_epoch_record, val_metric));
+    dnnr__json_field_string(&b, "config", text);
+    dnnr__json_field_string(&b, "status", dnnr__trial_status_name(o->status));
+    dnnr__json_field_string(&b, "message", o->message);
+    dnnr__json_field_string(&b, "metric", s->metric_name);
+    dnnr__json_field_number(&b, "search", o->metric);
+    dnnr__json_field_number(&b, "holdout", o->holdout);
+    dnnr__json_field_number(&b, "seconds", o->cost_seconds);
+    dnnr__json_field_number(&b, "cost_units", o->cost_units);
+    static const struct { const char *key; size_t offset; } curves[] = {
+        {"train_loss", offsetof(dnnr_epoch_record, train_loss)},
+        {"train_metric", offsetof(dnnr_epoch_record, train_metric)},
+        {"val_loss", offsetof(dnnr_epoch_record, val_loss)},
+        {"val_metric", offsetof(dnnr_epoch_record, val_metric)}};
+    for (size_t i = 0; i < sizeof curves / sizeof curves[0]; i++) {
+        dnnr__buf_put(&b, ",", 1);
+        dnnr__journal_format_curve(&b, curves[i].key, o, curves[i].offset);
+    }
     dnnr__buf_put(&b, "}\n", 2);
     fwrite(b.data, 1, b.len, stdout);
     dnnr__buf_free(&b);

@@ -81,7 +81,7 @@ void dnnr__journal_format_config(dnnr_buf *b, const dnnr_space *space, const dnn
     dnnr__buf_put(b, "}", 1);
 }
 
-static void format_curve(dnnr_buf *b, const char *key, const dnnr_outcome *o, size_t offset)
+void dnnr__journal_format_curve(dnnr_buf *b, const char *key, const dnnr_outcome *o, size_t offset)
 {
     dnnr__json_key(b, key);
     dnnr__buf_put(b, "[", 1);
@@ -123,58 +123,31 @@ void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r)
     dnnr__buf_printf(b, ",\"trial\":%llu,", (unsigned long long)r->trial);
     dnnr__json_key(b, "config");
     dnnr__journal_format_config(b, r->space, r->config);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "fidelity");
-    dnnr__json_number(b, r->fidelity);
-    dnnr__buf_printf(b, ",\"warm_start\":%lld,", (long long)r->warm_start);
-    dnnr__json_key(b, "status");
-    dnnr__json_string(b, dnnr__trial_status_name(o->status));
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "message");
-    dnnr__json_string(b, o->message);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "metric");
-    dnnr__json_number(b, o->metric);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "holdout");
-    dnnr__json_number(b, o->holdout);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "objective");
-    dnnr__json_number(b, r->objective);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "cost_seconds");
-    dnnr__json_number(b, o->cost_seconds);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "cost_units");
-    dnnr__json_number(b, o->cost_units);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "cost_raw");
-    dnnr__json_number(b, o->cost_raw);
+    dnnr__json_field_number(b, "fidelity", r->fidelity);
+    dnnr__buf_printf(b, ",\"warm_start\":%lld", (long long)r->warm_start);
+    dnnr__json_field_string(b, "status", dnnr__trial_status_name(o->status));
+    dnnr__json_field_string(b, "message", o->message);
+    dnnr__json_field_number(b, "metric", o->metric);
+    dnnr__json_field_number(b, "holdout", o->holdout);
+    dnnr__json_field_number(b, "objective", r->objective);
+    dnnr__json_field_number(b, "cost_seconds", o->cost_seconds);
+    dnnr__json_field_number(b, "cost_units", o->cost_units);
+    dnnr__json_field_number(b, "cost_raw", o->cost_raw);
     dnnr__buf_printf(b, ",\"stopped_early\":%u,", o->stopped_early);
-    format_curve(b, "train_loss", o, offsetof(dnnr_epoch_record, train_loss));
+    dnnr__journal_format_curve(b, "train_loss", o, offsetof(dnnr_epoch_record, train_loss));
     dnnr__buf_put(b, ",", 1);
-    format_curve(b, "train_metric", o, offsetof(dnnr_epoch_record, train_metric));
+    dnnr__journal_format_curve(b, "train_metric", o, offsetof(dnnr_epoch_record, train_metric));
     dnnr__buf_put(b, ",", 1);
-    format_curve(b, "val_loss", o, offsetof(dnnr_epoch_record, val_loss));
+    dnnr__journal_format_curve(b, "val_loss", o, offsetof(dnnr_epoch_record, val_loss));
     dnnr__buf_put(b, ",", 1);
-    format_curve(b, "val_metric", o, offsetof(dnnr_epoch_record, val_metric));
+    dnnr__journal_format_curve(b, "val_metric", o, offsetof(dnnr_epoch_record, val_metric));
     dnnr__buf_put(b, ",", 1);
     format_indicators(b, o);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "note");
-    dnnr__json_string(b, r->note ? r->note : "");
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "started");
-    dnnr__buf_printf(b, "%.6f", r->started);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "finished");
-    dnnr__buf_printf(b, "%.6f", r->finished);
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, "run_elapsed");
-    dnnr__buf_printf(b, "%.6f", r->run_elapsed);
-    dnnr__buf_printf(b, ",\"direction\":\"%s\",", r->maximise ? "max" : "min");
-    dnnr__json_key(b, "optimum");
-    dnnr__json_number(b, r->optimum);
+    dnnr__json_field_string(b, "note", r->note ? r->note : "");
+    dnnr__buf_printf(b, ",\"started\":%.6f,\"finished\":%.6f,\"run_elapsed\":%.6f", r->started,
+                     r->finished, r->run_elapsed);
+    dnnr__json_field_string(b, "direction", r->maximise ? "max" : "min");
+    dnnr__json_field_number(b, "optimum", r->optimum);
     dnnr__buf_printf(b, ",\"searcher_failed\":%s", r->searcher_failed ? "true" : "false");
     dnnr__buf_put(b, "}", 1);
 }

@@ -52,6 +52,8 @@ int dnnr__journal_config(const dnnr_json *obj, const dnnr_space *space, dnnr_val
 int dnnr__journal_append_line(dnnr_journal *j, dnnr_buf *line, dnnr_error *err);
 /** A configuration as a JSON object (categorical values by name). */
 void dnnr__journal_format_config(dnnr_buf *b, const dnnr_space *space, const dnnr_value *config);
+/** `"key":[...]`: one per-epoch curve (the double at `offset` of each epoch record). */
+void dnnr__journal_format_curve(dnnr_buf *b, const char *key, const dnnr_outcome *o, size_t offset);
 /** The JSON line of a trial record, without the newline. */
 void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r);
 

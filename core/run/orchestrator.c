@@ -115,7 +115,7 @@ static void journal_trial(orchestrator *o, const trial_slot *slot, int searcher_
         .objective = out->status == DNNR_TRIAL_OK ? dnnr__objective(run->rt->subject, out->metric)
                                                   : NAN,
         .outcome = out, .started = slot->started_wall, .finished = dnnr__wall_clock(),
-        .run_elapsed = run->elapsed_before + (run->started > 0 ? dnnr__now() - run->started : 0),
+        .run_elapsed = run->started > 0 ? dnnr__now() - run->started : 0,
         .maximise = run->rt->subject->maximise, .optimum = run->rt->subject->optimum,
         .searcher_failed = searcher_failed};
     dnnr_error err;
@@ -804,19 +804,13 @@ static int build_runs(orchestrator *o, dnnr_error *err)
  * (and `dnnrepair report`) need nothing but trials.jsonl. */
 static void format_subject(dnnr_buf *b, const dnnr_subject *s, double max_fidelity)
 {
-    dnnr__buf_printf(b, "%s", "{\"kind\":\"subject\",");
-    dnnr__json_key(b, "subject");
-    dnnr__json_string(b, s->id);
-    dnnr__buf_printf(b, ",\"task\":\"%s\",\"direction\":\"%s\",", dnnr__task_name(s->task),
-                     s->maximise ? "max" : "min");
-    dnnr__json_key(b, "metric");
-    dnnr__json_string(b, s->metric_name);
-    dnnr__buf_printf(b, "%s", ",");
-    dnnr__json_key(b, "optimum");
-    dnnr__json_number(b, s->optimum);
-    dnnr__buf_printf(b, "%s", ",");
-    dnnr__json_key(b, "max_fidelity");
-    dnnr__json_number(b, max_fidelity);
+    dnnr__buf_printf(b, "%s", "{\"kind\":\"subject\"");
+    dnnr__json_field_string(b, "subject", s->id);
+    dnnr__json_field_string(b, "task", dnnr__task_name(s->task));
+    dnnr__json_field_string(b, "direction", s->maximise ? "max" : "min");
+    dnnr__json_field_string(b, "metric", s->metric_name);
+    dnnr__json_field_number(b, "optimum", s->optimum);
+    dnnr__json_field_number(b, "max_fidelity", max_fidelity);
     dnnr__buf_printf(b, "%s", ",\"params\":[");
     for (uint32_t i = 0; i < s->space->n_params; i++) {
         const dnnr_param *p = s->space->params[i];

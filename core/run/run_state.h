@@ -54,7 +54,7 @@ typedef struct run_state {
     run_phase phase;
     int blocked, asking_done, failed;
     uint64_t next_trial, tells, finished_trials, failed_trials;
-    double started, elapsed_before;
+    double started; /* monotonic seconds when the run was activated */
     double best_objective;
     trial_slot **open;     /* asked and not yet told, in trial order */
     size_t n_open, cap_open;

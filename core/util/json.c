@@ -53,6 +53,20 @@ void dnnr__json_key(dnnr_buf *b, const char *key)
     dnnr__buf_put(b, ":", 1);
 }
 
+void dnnr__json_field_number(dnnr_buf *b, const char *key, double v)
+{
+    dnnr__buf_put(b, ",", 1);
+    dnnr__json_key(b, key);
+    dnnr__json_number(b, v);
+}
+
+void dnnr__json_field_string(dnnr_buf *b, const char *key, const char *s)
+{
+    dnnr__buf_put(b, ",", 1);
+    dnnr__json_key(b, key);
+    dnnr__json_string(b, s);
+}
+
 /* A recursive-descent parser over a bounded text, depth-limited so a hostile
  * journal cannot exhaust the stack. */
 typedef struct parser {

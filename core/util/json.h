@@ -14,6 +14,9 @@ void dnnr__json_string(dnnr_buf *b, const char *s);
 void dnnr__json_number(dnnr_buf *b, double v);
 /** `"key":` */
 void dnnr__json_key(dnnr_buf *b, const char *key);
+/** `,"key":number` and `,"key":"string"`: one more member of an open object. */
+void dnnr__json_field_number(dnnr_buf *b, const char *key, double v);
+void dnnr__json_field_string(dnnr_buf *b, const char *key, const char *s);
 
 typedef enum dnnr_json_type {
     DNNR_JSON_NULL,
