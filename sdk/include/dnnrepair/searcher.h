@@ -14,6 +14,8 @@
  * The first trial of every run is the subject's start (faulty) configuration:
  * the host asks for it itself and tells its result like any other, so a
  * searcher MUST NOT re-submit init->start on its own unless it wants a repeat.
+ * Since 1.1 the host trains it with DNNR_TRIAL_INDICATORS, so its result
+ * carries the faulty run's gradient indicators.
  *
  * A searcher minimises dnnr_trial_result::objective. All randomness MUST come
  * from streams keyed by host->rng_key, so runs are repeatable.
@@ -35,6 +37,27 @@ typedef enum dnnr_metric_kind {
     DNNR_METRIC_LOSS = 2,     /**< a loss or error (minimised) */
 } dnnr_metric_kind;
 
+/**
+ * What the host knows about one search-space parameter before the search:
+ * the role it plays in the model and how suspect its start value is. The
+ * host fills it from its static model lint (`dnnrepair lint`).
+ * @since 1.1
+ */
+typedef struct dnnr_param_hint {
+    uint32_t struct_size;
+    /**
+     * What the parameter sets: "activation", "kernel_initializer",
+     * "bias_initializer", "regularizer", "loss", "optimizer", "lr",
+     * "batch_size", "epochs", "layers" (a repeat count), "units", "rate",
+     * "shape" (kernel, pool, strides, padding), "other" or "unused". Never NULL.
+     */
+    const char *role;
+    /** In [0, 1]: the lint's confidence that the start value is a fault; 0 = not flagged. */
+    double suspicion;
+    /** The lint rules that flagged it, comma-separated, or "". Never NULL. */
+    const char *reasons;
+} dnnr_param_hint;
+
 /** Everything a searcher instance starts from. @since 1.0 */
 typedef struct dnnr_searcher_init {
     uint32_t struct_size;
@@ -46,6 +69,17 @@ typedef struct dnnr_searcher_init {
     dnnr_fidelity_kind fidelity_kind;
     double min_fidelity, max_fidelity; /**< 0 and 0 when single-fidelity */
     uint32_t max_in_flight;            /**< workers the host runs at once */
+    /**
+     * @since 1.1. One hint per parameter of @p space, or NULL when the host
+     * has none (analytic subjects). Read only when struct_size covers it.
+     */
+    const dnnr_param_hint *const *hints;
+    /**
+     * @since 1.1. An objective the searcher may stop at (DNNR_EDONE) once a
+     * full-fidelity trial reaches it, e.g. the fixed model's level; NaN when
+     * none is known.
+     */
+    double target_objective;
 } dnnr_searcher_init;
 
 /** A searcher instance; defined by the plugin. */
