@@ -169,6 +169,14 @@ static void count_outcome(orchestrator *o, run_state *run, const dnnr_outcome *o
         if (--rt->faulty_refs_left == 0) /* T: the mean of the faulty trainings */
             rt->faulty_seconds /= (double)o->e->eval_runs;
     }
+    if (run->role == ROLE_FIX) {
+        dnnr_subject_rt *rt = run->rt;
+        if (out->status == DNNR_TRIAL_OK && isfinite(out->metric)) {
+            rt->fix_metric_sum += out->metric;
+            rt->fix_metric_n++;
+        }
+        rt->fix_refs_left--;
+    }
 }
 
 /* A worker's outcome, before it is journaled: costs relative to the faulty
@@ -381,6 +389,15 @@ static void advance(orchestrator *o, run_state *run)
 
 /* ---- run lifecycle ------------------------------------------------------ */
 
+/* The fix's level as an objective: the mean search-part metric of its
+ * reference trainings (search runs start after them), NaN without a fix. */
+static double fix_target(const dnnr_subject_rt *rt)
+{
+    if (rt->analytic || rt->fix_metric_n == 0)
+        return NAN;
+    return dnnr__objective(rt->subject, rt->fix_metric_sum / (double)rt->fix_metric_n);
+}
+
 static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
 {
     const dnnr_subject_rt *rt = run->rt;
@@ -390,7 +407,9 @@ static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)
         .start = rt->subject->faulty, .metric_kind = rt->subject->metric_kind,
         .fidelity_kind = rt->fidelity_kind, .min_fidelity = rt->fidelity_min,
         .max_fidelity = rt->fidelity_max,
-        .max_in_flight = (uint32_t)o->window, .call_timeout = 600, .budget = run->budget};
+        .max_in_flight = (uint32_t)o->window, .call_timeout = 600, .budget = run->budget,
+        .hints = rt->hints,
+        .target_objective = fix_target(rt)};
     return dnnr__searcher_proc_start(&p, &run->sp, err);
 }
 
@@ -475,9 +494,12 @@ static void activate(orchestrator *o, run_state *run)
         finish_if_done(o, run);
         return;
     }
-    /* Trial 0 is the start (faulty) configuration, decided by the host. */
+    /* Trial 0 is the start (faulty) configuration, decided by the host; its
+     * gradient indicators tell searchers how the faulty model trains. */
     trial_slot *slot = slot_new(run);
     if (slot) {
+        if (!run->rt->analytic)
+            slot->flags |= DNNR_TRIAL_INDICATORS;
         memcpy(slot->config, run->rt->subject->faulty,
                run->rt->subject->space->n_params * sizeof *slot->config);
         snprintf(slot->note, sizeof slot->note, "start configuration");
@@ -596,6 +618,8 @@ static void fill(orchestrator *o)
             run_state *next = &o->runs[o->next_pending];
             if (next->role != ROLE_FAULTY && next->rt->faulty_refs_left > 0)
                 break;
+            if (next->role == ROLE_SEARCH && next->rt->fix_refs_left > 0)
+                break; /* the fix's level is the searchers' target */
             if (next->role == ROLE_FINAL && next->base->phase != RUN_DONE)
                 break; /* its patch is not chosen yet */
             o->next_pending++;
@@ -769,6 +793,7 @@ static int build_runs(orchestrator *o, dnnr_error *err)
         dnnr_subject_rt *rt = o->rts[s];
         if (!rt->analytic) {
             rt->faulty_refs_left = (size_t)e->eval_runs;
+            rt->fix_refs_left = rt->subject->fix ? (size_t)e->eval_runs : 0;
             for (int64_t r = 0; r < e->eval_runs; r++)
                 init_run(&o->runs[k++], e, rt, ROLE_FAULTY, DNNR_FAULTY_LABEL, 0, r);
             for (int64_t r = 0; r < e->eval_runs && rt->subject->fix; r++)

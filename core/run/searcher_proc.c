@@ -171,7 +171,8 @@ static int child_create(child_state *c)
     dnnr_searcher_init init = {.struct_size = sizeof init, .host = c->host, .space = p->space,
                                .start = p->start, .metric_kind = p->metric_kind,
                                .fidelity_kind = p->fidelity_kind, .min_fidelity = p->min_fidelity,
-                               .max_fidelity = p->max_fidelity, .max_in_flight = p->max_in_flight};
+                               .max_fidelity = p->max_fidelity, .max_in_flight = p->max_in_flight,
+                               .hints = p->hints, .target_objective = p->target_objective};
     int rc = p->iface->create(&init, &c->searcher);
     if (rc) {
         if (dnnr__host_option_error(c->host, &err) == DNNR_OK)

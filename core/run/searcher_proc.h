@@ -27,6 +27,8 @@ typedef struct dnnr_searcher_proc_params {
     uint32_t max_in_flight;
     double call_timeout; /* seconds for one ask or tell; 0 = none */
     dnnr_budget_info budget;
+    const dnnr_param_hint *const *hints; /* space->n_params, or NULL */
+    double target_objective;             /* NaN when none */
 } dnnr_searcher_proc_params;
 
 /** A request as the searcher made it. */

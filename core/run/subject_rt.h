@@ -36,6 +36,15 @@ typedef struct dnnr_subject_rt {
     double faulty_cost;     /* its raw training cost: the unit of cost budgets (1 if analytic) */
     double faulty_seconds;  /* mean training seconds T: the unit of time budgets */
     size_t faulty_refs_left; /* reference trainings still to finish before runs start */
+    /* Filled as the fix's reference trainings finish: the level a searcher
+     * may stop at (dnnr_searcher_init::target_objective). */
+    size_t fix_refs_left;
+    double fix_metric_sum;
+    size_t fix_metric_n;
+    /* What the static lint says about each search-space parameter (NULL for
+     * analytic subjects). */
+    struct dnnr_lint_hints *lint_hints;
+    const dnnr_param_hint *const *hints; /* search_space->n_params, or NULL */
 } dnnr_subject_rt;
 
 /** What one trial asks the subject to do. */

@@ -10,6 +10,10 @@
 #include "registry/registry.h"
 
 #define PLUGINS DNNR_TEST_BUILD_DIR "/test-plugins"
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+/* "SDK 1.1" for the host this test is built with. */
+#define HOST_SDK "SDK " STRINGIFY(DNNR_SDK_VERSION_MAJOR) "." STRINGIFY(DNNR_SDK_VERSION_MINOR)
 
 static void expect_refusal(const char *file, int status, const char *needle)
 {
@@ -28,7 +32,7 @@ static void expect_refusal(const char *file, int status, const char *needle)
 START_TEST(refuses_other_major)
 {
     expect_refusal("wrong_major.so", DNNR_EVERSION,
-                   "plugin 'wrong_major' was built for SDK 2.0, this dnnrepair has SDK 1.0 "
+                   "plugin 'wrong_major' was built for SDK 2.0, this dnnrepair has " HOST_SDK " "
                    "(upgrade dnnrepair)");
 }
 END_TEST
@@ -36,7 +40,7 @@ END_TEST
 START_TEST(refuses_newer_minor)
 {
     expect_refusal("newer_minor.so", DNNR_EVERSION,
-                   "plugin 'newer_minor' was built for SDK 1.99, this dnnrepair has SDK 1.0 "
+                   "plugin 'newer_minor' was built for SDK 1.99, this dnnrepair has " HOST_SDK " "
                    "(upgrade dnnrepair)");
 }
 END_TEST

@@ -11,7 +11,7 @@
 #include "host/host.h"
 #include "registry/registry.h"
 
-/* Frozen v1.0 layouts on LP64 (the platforms dnnrepair supports). */
+/* Frozen v1.x layouts on LP64 (the platforms dnnrepair supports). */
 _Static_assert(sizeof(void *) == 8, "LP64 expected");
 _Static_assert(offsetof(dnnr_plugin_desc, struct_size) == 0, "desc layout");
 _Static_assert(offsetof(dnnr_plugin_desc, sdk_major) == 4, "desc layout");
@@ -51,6 +51,14 @@ _Static_assert(offsetof(dnnr_trial_result, objective) == 56, "result layout");
 _Static_assert(offsetof(dnnr_param, kind) == 16, "param layout");
 _Static_assert(offsetof(dnnr_param, lo) == 24, "param layout");
 _Static_assert(offsetof(dnnr_space, params) == 8, "space layout");
+_Static_assert(offsetof(dnnr_searcher_init, start) == 24, "searcher init layout");
+_Static_assert(offsetof(dnnr_searcher_init, max_in_flight) == 56, "searcher init layout");
+/* Appended in 1.1: a 1.0 plugin's init ends before them. */
+_Static_assert(offsetof(dnnr_searcher_init, hints) == 64, "searcher init layout (1.1)");
+_Static_assert(offsetof(dnnr_searcher_init, target_objective) == 72, "searcher init layout (1.1)");
+_Static_assert(offsetof(dnnr_param_hint, role) == 8, "param hint layout (1.1)");
+_Static_assert(offsetof(dnnr_param_hint, suspicion) == 16, "param hint layout (1.1)");
+_Static_assert(offsetof(dnnr_param_hint, reasons) == 24, "param hint layout (1.1)");
 
 START_TEST(status_names_come_from_one_map)
 {
