@@ -1,0 +1,1 @@
+add_dependencies(test_searcher_hints dnnr_plugin_synthetic dnnr_plugin_onednn dnnr_fixture_plugins)
