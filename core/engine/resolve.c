@@ -100,10 +100,11 @@ void dnnr__model_spec_destroy(dnnr_model_spec *spec)
 }
 
 /* Resolved fields of one layer (defaults where absent). */
-static int resolve_layer(const dnnr_model_template *t, const tlayer *L, const dnnr_space *space,
+static int resolve_layer(const dnnr_model_template *t, uint32_t index, const dnnr_space *space,
                          const dnnr_value *config, dnnr_layer_spec *out, int64_t *repeat,
                          dnnr_error *err)
 {
+    const tlayer *L = &t->layers[index];
     field v[K_LAYER_COUNT_];
     memset(v, 0, sizeof v);
     for (int k = 0; k < K_LAYER_COUNT_; k++)
@@ -116,6 +117,7 @@ static int resolve_layer(const dnnr_model_template *t, const tlayer *L, const dn
     memset(out, 0, sizeof *out);
     out->kind = L->kind;
     out->source_line = L->line;
+    out->template_layer = index;
     out->units = L->kind == DNNR_LAYER_CONV2D ? v[K_FILTERS].i[0] : v[K_UNITS].i[0];
     out->activation = DNNR_ACT_LINEAR;
     if (v[K_ACTIVATION].present)
@@ -160,7 +162,7 @@ int dnnr__model_resolve(const dnnr_model_template *t, const dnnr_space *space,
     int rc = (!spec->file || !once || !repeats) ? DNNR_ENOMEM : DNNR_OK;
     int64_t total = 0;
     for (uint32_t l = 0; rc == DNNR_OK && l < t->n_layers; l++) {
-        rc = resolve_layer(t, &t->layers[l], space, config, &once[l], &repeats[l], err);
+        rc = resolve_layer(t, l, space, config, &once[l], &repeats[l], err);
         total += repeats[l];
     }
     if (rc == DNNR_OK) {

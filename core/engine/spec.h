@@ -94,6 +94,7 @@ typedef struct dnnr_layer_spec {
     int use_bias;
     double rate;             /**< dropout */
     double momentum, epsilon; /**< batch norm (Keras 0.99, 0.001) */
+    uint32_t template_layer;  /**< index of the template layer it comes from (repeat copies share it) */
 } dnnr_layer_spec;
 
 typedef struct dnnr_model_spec {

@@ -226,3 +226,60 @@ int dnnr__model_template_parse(const config_setting_t *model, const config_setti
     return DNNR_OK;
 }
 
+
+uint32_t dnnr__model_template_n_layers(const dnnr_model_template *t)
+{
+    return t ? t->n_layers : 0;
+}
+
+uint32_t dnnr__model_template_line(const dnnr_model_template *t, int32_t layer)
+{
+    if (!t)
+        return 0;
+    if (layer < 0)
+        return layer == -1 ? t->training_line : 0;
+    return (uint32_t)layer < t->n_layers ? t->layers[layer].line : 0;
+}
+
+int dnnr__model_template_field(const dnnr_model_template *t, int32_t layer, const char *key,
+                               dnnr_template_field *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!t || !key || layer < -1 || (layer >= 0 && (uint32_t)layer >= t->n_layers))
+        return DNNR_EINVAL;
+    const field *f;
+    uint32_t owner_line;
+    if (layer == -1) {
+        int k = find_key(key, K_LAYER_COUNT_, K_COUNT_);
+        if (k < 0)
+            return DNNR_EINVAL;
+        f = &t->train[k];
+        owner_line = t->training_line;
+    } else {
+        const tlayer *L = &t->layers[layer];
+        int k = find_key(key, 0, K_LAYER_COUNT_);
+        if (k < 0 || !(dnnr__template_keys[k].layers & L(L->kind)))
+            return DNNR_EINVAL;
+        f = &L->f[k];
+        owner_line = L->line;
+    }
+    out->present = f->present;
+    out->line = f->present ? f->line : owner_line;
+    out->param = f->present ? f->ref : NULL;
+    return DNNR_OK;
+}
+
+const char *dnnr__model_template_ref(const dnnr_model_template *t, int32_t layer, const char *key)
+{
+    dnnr_template_field f;
+    return dnnr__model_template_field(t, layer, key, &f) == DNNR_OK ? f.param : NULL;
+}
+
+const char *dnnr__model_template_key(size_t i, int *training)
+{
+    if (i >= K_COUNT_)
+        return NULL;
+    if (training)
+        *training = i >= K_LAYER_COUNT_;
+    return dnnr__template_keys[i].name;
+}

@@ -60,4 +60,36 @@ int dnnr__model_template_check(const dnnr_model_template *t, const dnnr_space *s
 int dnnr__model_resolve(const dnnr_model_template *t, const dnnr_space *space,
                         const dnnr_value *config, dnnr_model_spec **out, dnnr_error *err);
 
+/* Introspection, for tools that map a resolved spec back to the template
+ * and the space (the lint): which parameter a field references. Layers are
+ * numbered from 0 in template order (before repeats); a resolved layer's
+ * `template_layer` is that index. Layer -1 is the `training` group. */
+
+/** What one template field holds. */
+typedef struct dnnr_template_field {
+    int present;       /**< the field is written in the file (else the Keras default applies) */
+    uint32_t line;     /**< its line; the layer's (or training group's) line when absent */
+    const char *param; /**< the referenced parameter ("$act1" gives "act1"), NULL for a literal or an absent field; owned by the template */
+} dnnr_template_field;
+
+/** Number of template layers (repeats not expanded). */
+uint32_t dnnr__model_template_n_layers(const dnnr_model_template *t);
+/** Line of template layer @p layer, or of the training group when @p layer is -1; 0 if out of range. */
+uint32_t dnnr__model_template_line(const dnnr_model_template *t, int32_t layer);
+/**
+ * Field @p key (a key as written in subject files: "activation", "units",
+ * "repeat", "lr", ...) of template layer @p layer, or of the training group
+ * when @p layer is -1. DNNR_OK; DNNR_EINVAL (and *out zeroed) when the layer
+ * is out of range or the key is not one of that layer kind's (or training's) keys.
+ */
+int dnnr__model_template_field(const dnnr_model_template *t, int32_t layer, const char *key,
+                               dnnr_template_field *out);
+/** The parameter field @p key of @p layer references, or NULL (literal, absent, unknown key). */
+const char *dnnr__model_template_ref(const dnnr_model_template *t, int32_t layer, const char *key);
+/**
+ * The i-th key of the template vocabulary (layer keys first, then training
+ * keys), NULL past the end; *training (when not NULL) is set for training keys.
+ */
+const char *dnnr__model_template_key(size_t i, int *training);
+
 #endif
