@@ -9,7 +9,8 @@
 
 static const char *const experiment_keys[] = {
     "name", "seed", "subjects", "searchers", "budgets", "budget_mode", "repeats", "eval_runs", "final_runs",
-    "workers", "trial_timeout", "output", "plugin_paths", "metrics", "backend", "threads", NULL};
+    "workers", "trial_timeout", "output", "plugin_paths", "metrics", "backend", "threads",
+    "minimise", "minimise_runs", "minimise_alpha", "minimise_budget", NULL};
 static const char *const searcher_keys[] = {"name", "label", "options", NULL};
 
 /* A list or array of strings, e.g. subjects = ["a.cfg", "b.cfg"]. */
@@ -206,6 +207,63 @@ static int read_scalars(dnnr_experiment *e, dnnr_error *err)
     return e->output ? DNNR_OK : dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
 }
 
+/* 1 / C(2R, R): the smallest one-sided p of R values against R, no ties. */
+static double smallest_p(int64_t r)
+{
+    double c = 1.0;
+    for (int64_t k = 1; k <= r; k++)
+        c = c * (double)(r + k) / (double)k;
+    return 1.0 / c;
+}
+
+int dnnr__experiment_check_minimise(const dnnr_experiment *e, dnnr_error *err)
+{
+    const config_setting_t *root = config_root_setting(&e->cfg);
+    const config_setting_t *at = config_setting_get_member(root, "minimise_runs");
+    if (!(smallest_p(e->minimise_runs) < e->minimise_alpha))
+        return dnnr__cfg_error(err, DNNR_EINVAL, e->file, at ? at : root,
+                               "minimise_runs: %lld retrainings per candidate can never show a "
+                               "loss at minimise_alpha %g (the smallest p is 1/C(2R,R) = %.3g); "
+                               "expected more runs (R >= 4 at alpha 0.05)",
+                               (long long)e->minimise_runs, e->minimise_alpha,
+                               smallest_p(e->minimise_runs));
+    return DNNR_OK;
+}
+
+/* minimise, minimise_runs, minimise_alpha, minimise_budget. */
+static int read_minimise(dnnr_experiment *e, dnnr_error *err)
+{
+    const config_setting_t *root = config_root_setting(&e->cfg);
+    e->minimise_runs = 0;
+    e->minimise_alpha = 0.05;
+    e->minimise_budget = 0;
+    int rc = dnnr__cfg_bool(root, "minimise", 0, e->file, &e->minimise, err);
+    if (!rc)
+        rc = dnnr__cfg_int(root, "minimise_runs", 0, e->file, &e->minimise_runs, err);
+    if (!rc)
+        rc = dnnr__cfg_float(root, "minimise_alpha", 0, e->file, &e->minimise_alpha, err);
+    if (!rc)
+        rc = dnnr__cfg_float(root, "minimise_budget", 0, e->file, &e->minimise_budget, err);
+    if (rc)
+        return rc;
+    const config_setting_t *runs = config_setting_get_member(root, "minimise_runs");
+    if (runs && e->minimise_runs < 2)
+        return dnnr__cfg_error(err, DNNR_EINVAL, e->file, runs,
+                               "minimise_runs: expected an integer >= 2");
+    if (!runs)
+        e->minimise_runs = e->eval_runs; /* the references' sample size */
+    if (!(e->minimise_alpha > 0 && e->minimise_alpha < 1))
+        return dnnr__cfg_error(err, DNNR_EINVAL, e->file,
+                               config_setting_get_member(root, "minimise_alpha"),
+                               "minimise_alpha: expected a level between 0 and 1 (exclusive)");
+    const config_setting_t *budget = config_setting_get_member(root, "minimise_budget");
+    if (budget && !(e->minimise_budget > 0 && e->minimise_budget < 1e300))
+        return dnnr__cfg_error(err, DNNR_EINVAL, e->file, budget,
+                               "minimise_budget: expected a positive number of faulty trainings' "
+                               "cost units");
+    return e->minimise ? dnnr__experiment_check_minimise(e, err) : DNNR_OK;
+}
+
 static int read_lists(dnnr_experiment *e, dnnr_error *err)
 {
     const config_setting_t *list;
@@ -248,6 +306,8 @@ int dnnr__experiment_read(const char *path, dnnr_experiment **out, dnnr_error *e
                                   experiment_keys, err);
     if (!rc)
         rc = read_scalars(e, err);
+    if (!rc)
+        rc = read_minimise(e, err);
     if (!rc)
         rc = read_budgets(e, err);
     if (!rc)

@@ -48,9 +48,23 @@ typedef struct dnnr_experiment {
     size_t n_metrics;
     const char *backend;    /* training backend plugin, or "auto" */
     int64_t threads;        /* per trial; 0 = the cores shared out among the workers */
+    /* Patch minimisation (core/minimise/README.md): after each DNN search run,
+     * ddmin over the changes of its chosen patch, as a run "<label>#min". */
+    int minimise;            /* `minimise = true` */
+    int64_t minimise_runs;   /* R: retrainings per candidate; default eval_runs */
+    double minimise_alpha;   /* the oracle's level; default 0.05 */
+    double minimise_budget;  /* cap per run in faulty trainings' cost units; 0 = none */
 } dnnr_experiment;
 
 int dnnr__experiment_read(const char *path, dnnr_experiment **out, dnnr_error *err);
 void dnnr__experiment_destroy(dnnr_experiment *e);
+
+/**
+ * Whether the minimisation settings can work: the oracle must be able to
+ * reject, i.e. R retrainings against R must be able to reach p < alpha
+ * (1 / C(2R, R) < alpha). Checked when reading a file with `minimise = true`
+ * and by `dnnrepair minimise`, which turns minimisation on afterwards.
+ */
+int dnnr__experiment_check_minimise(const dnnr_experiment *e, dnnr_error *err);
 
 #endif

@@ -188,6 +188,49 @@ static const dnnr_json *select_patch(const rep_model *m, const rep_run *run, dou
     return best.line;
 }
 
+/* The run a "<label><suffix>" line belongs to: <label>'s run of the same
+ * budget and repeat, once that run has appeared (its trials come first). */
+static rep_run *base_run(rep_model *m, size_t subject, const char *base, double budget,
+                         int64_t repeat)
+{
+    const char *label = NULL;
+    for (size_t i = 0; i < m->n_runs && !label; i++)
+        if (!strcmp(m->runs[i].searcher, base))
+            label = m->runs[i].searcher; /* a string the journal owns */
+    return label ? find_run(m, subject, label, budget, repeat) : NULL;
+}
+
+static int has_suffix(const char *s, const char *suffix, size_t *base_len)
+{
+    size_t len = strlen(s), n = strlen(suffix);
+    *base_len = len > n ? len - n : 0;
+    return len > n && !strcmp(s + len - n, suffix);
+}
+
+/* A minimisation's trials and its result record (core/run/minimise_run.c). */
+static int classify_minimise(rep_model *m, int s, const dnnr_json *l, const char *searcher,
+                             int record)
+{
+    size_t len;
+    if (!has_suffix(searcher, "#min", &len))
+        return DNNR_OK;
+    char base[256];
+    snprintf(base, sizeof base, "%.*s", (int)len, searcher);
+    m->has_minimise = 1;
+    rep_run *run = base_run(m, (size_t)s, base, dnnr__json_num(l, "budget"),
+                            (int64_t)dnnr__json_num(l, "repeat"));
+    if (!run)
+        return DNNR_OK;
+    if (record) {
+        run->minimised = l;
+    } else {
+        double cost = dnnr__json_num(l, "cost_units");
+        run->min_trials++;
+        run->min_cost += isfinite(cost) ? cost : 0;
+    }
+    return DNNR_OK;
+}
+
 static int classify(rep_model *m, const dnnr_json *l)
 {
     const char *kind = dnnr__json_str(l, "kind");
@@ -205,6 +248,8 @@ static int classify(rep_model *m, const dnnr_json *l)
         read_space(&m->subjects[s], l);
         return DNNR_OK;
     }
+    if (kind && !strcmp(kind, "minimised") && s >= 0 && dnnr__json_str(l, "searcher"))
+        return classify_minimise(m, s, l, dnnr__json_str(l, "searcher"), 1);
     if (kind)
         return DNNR_OK; /* a record of a later version: ignored */
     if (s < 0 && (s = add_subject(m, id, NULL)) < 0)
@@ -220,20 +265,17 @@ static int classify(rep_model *m, const dnnr_json *l)
         return ok ? push_value(&sub->faulty_values, &sub->n_faulty, holdout) : DNNR_OK;
     if (!strcmp(searcher, "#fix"))
         return ok ? push_value(&sub->fix_values, &sub->n_fix, holdout) : DNNR_OK;
-    size_t len = strlen(searcher), suffix = strlen("#final");
-    if (len > suffix && !strcmp(searcher + len - suffix, "#final")) {
+    size_t len;
+    if (has_suffix(searcher, "#final", &len)) {
         /* Final retrainings of a run's patch: they belong to that run. */
         char base[256];
-        snprintf(base, sizeof base, "%.*s", (int)(len - suffix), searcher);
-        const char *label = NULL;
-        for (size_t i = 0; i < m->n_runs && !label; i++)
-            if (!strcmp(m->runs[i].searcher, base))
-                label = m->runs[i].searcher; /* a string the journal owns */
-        rep_run *run = label ? find_run(m, (size_t)s, label, dnnr__json_num(l, "budget"),
-                                        (int64_t)dnnr__json_num(l, "repeat"))
-                             : NULL;
+        snprintf(base, sizeof base, "%.*s", (int)len, searcher);
+        rep_run *run = base_run(m, (size_t)s, base, dnnr__json_num(l, "budget"),
+                                (int64_t)dnnr__json_num(l, "repeat"));
         return (run && ok) ? push_value(&run->final_values, &run->n_final, holdout) : DNNR_OK;
     }
+    if (has_suffix(searcher, "#min", &len))
+        return classify_minimise(m, s, l, searcher, 0);
     if (!sub->metric) { /* no subject record: what the trial line says */
         const char *direction = dnnr__json_str(l, "direction");
         sub->maximise = direction && !strcmp(direction, "max");

@@ -36,6 +36,11 @@ typedef struct rep_run {
     size_t n_final;
     double final;            /* the study's value: chosen patch's holdout, clamped */
     dnnr_value *patch;       /* the chosen trial's configuration, or NULL */
+    /* Patch minimisation ("<label>#min"): its trials' count and cost units,
+     * and its result record (NULL when it has none, e.g. interrupted). */
+    size_t min_trials;
+    double min_cost;
+    const dnnr_json *minimised;
 } rep_run;
 
 typedef struct rep_model {
@@ -46,6 +51,7 @@ typedef struct rep_model {
     size_t n_subjects;
     rep_run *runs;
     size_t n_runs;
+    int has_minimise;        /* the journal has #min trials or records */
 } rep_model;
 
 int dnnr__rep_model_read(const char *trials_path, rep_model *m, dnnr_error *err);

@@ -63,6 +63,8 @@ int dnnr__report_write(const char *dir, const dnnr_registry *reg, dnnr_error *er
     const char *names[64];
     size_t n_names = metric_names(&m, names, 64);
     rc = dnnr__rep_cells_build(&m, &cells);
+    if (!rc)
+        rc = dnnr__rep_cells_minimise(&cells, &m);
     if (rc)
         dnnr__error_set(err, rc, "out of memory");
     else

@@ -46,6 +46,8 @@ void dnnr__rep_write_csv(dnnr_buf *b, const rep_model *m, const rep_cells *cells
                         "faulty_mean,fix_mean,optimum,regret_mean,regret_std");
     for (size_t k = 0; k < n_columns; k++)
         dnnr__buf_printf(b, ",%s", columns[k]);
+    if (m->has_minimise)
+        dnnr__rep_min_csv_header(b);
     dnnr__buf_put(b, "\n", 1);
     for (size_t i = 0; i < cells->n; i++) {
         const rep_cell *c = &cells->items[i];
@@ -60,6 +62,8 @@ void dnnr__rep_write_csv(dnnr_buf *b, const rep_model *m, const rep_cells *cells
             csv_number(b, fixed[k]);
         for (size_t k = 0; k < n_columns; k++)
             csv_number(b, dnnr__rep_column(c, columns[k]));
+        if (m->has_minimise)
+            dnnr__rep_min_csv_row(b, c);
         dnnr__buf_put(b, "\n", 1);
     }
 }
@@ -321,8 +325,10 @@ static void section(dnnr_buf *b, const rep_model *m, const rep_cells *cells, int
                 paper_table(b, m, budgets[j], subjects, n_subjects);
             }
         }
-        if (n_budgets && !analytic)
+        if (n_budgets && !analytic) {
             aggregates(b, m, cells, budgets, n_budgets, searchers, n_searchers);
+            dnnr__rep_min_markdown(b, m, cells, budgets, n_budgets, searchers, n_searchers);
+        }
     }
     dnnr__free(budgets);
     dnnr__free((void *)subjects);

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -126,11 +127,16 @@ static void journal_trial(orchestrator *o, const trial_slot *slot, int searcher_
 }
 
 /* Bookkeeping for a trial whose outcome is known (run now or journaled). */
-/* Keep the study's choice of patch up to date (see run_state). */
+/* Keep the study's choice of patch up to date (see run_state), and the
+ * samples of retraining runs. */
 static void track_patch(run_state *run, uint64_t trial, const dnnr_value *config,
                         const dnnr_outcome *out)
 {
     const dnnr_subject *s = run->rt->subject;
+    if (run->role == ROLE_FINAL || run->role == ROLE_MINIMISE || run->role == ROLE_FAULTY) {
+        dnnr__minimise_observe(run, trial, out);
+        return;
+    }
     if (run->role != ROLE_SEARCH || run->rt->analytic || trial == 0 || !config ||
         out->status != DNNR_TRIAL_OK || !isfinite(out->metric))
         return;
@@ -302,6 +308,15 @@ static int place_trial(orchestrator *o, run_state *run, trial_slot *slot)
     return 1;
 }
 
+trial_slot *dnnr__run_slot_new(run_state *run) { return slot_new(run); }
+
+int dnnr__run_place_trial(orchestrator *o, run_state *run, trial_slot *slot)
+{
+    return place_trial(o, run, slot);
+}
+
+void dnnr__run_set_fatal(orchestrator *o, const dnnr_error *err) { set_fatal(o, err); }
+
 /* Ask the searcher for the next trial. Returns 1 if a trial was placed. */
 static int ask_one(orchestrator *o, run_state *run)
 {
@@ -369,21 +384,24 @@ static void finish_if_done(orchestrator *o, run_state *run)
 }
 
 /* Tell results in trial order, asking after each tell for the trials the
- * window now allows. */
+ * window now allows. A minimisation run has no searcher: once its trials
+ * are all told it decides the next candidate itself. */
 static void advance(orchestrator *o, run_state *run)
 {
-    for (;;) {
-        while (may_ask(o, run) && !o->fatal)
-            if (!ask_one(o, run))
+    do {
+        for (;;) {
+            while (may_ask(o, run) && !o->fatal)
+                if (!ask_one(o, run))
+                    break;
+            if (run->n_open == 0 || !run->open[0]->done || o->fatal)
                 break;
-        if (run->n_open == 0 || !run->open[0]->done || o->fatal)
-            break;
-        trial_slot *slot = run->open[0];
-        memmove(run->open, run->open + 1, (run->n_open - 1) * sizeof *run->open);
-        run->n_open--;
-        tell(o, run, slot);
-        slot_free(slot);
-    }
+            trial_slot *slot = run->open[0];
+            memmove(run->open, run->open + 1, (run->n_open - 1) * sizeof *run->open);
+            run->n_open--;
+            tell(o, run, slot);
+            slot_free(slot);
+        }
+    } while (run->role == ROLE_MINIMISE && !o->fatal && dnnr__minimise_step(o, run));
     finish_if_done(o, run);
 }
 
@@ -479,6 +497,11 @@ static void activate(orchestrator *o, run_state *run)
     run->started = dnnr__now();
     if (run->role == ROLE_FINAL) {
         activate_final(o, run);
+        return;
+    }
+    if (run->role == ROLE_MINIMISE) {
+        dnnr__minimise_activate(o, run);
+        advance(o, run);
         return;
     }
     if (run->role != ROLE_SEARCH) {
@@ -620,8 +643,11 @@ static void fill(orchestrator *o)
                 break;
             if (next->role == ROLE_SEARCH && next->rt->fix_refs_left > 0)
                 break; /* the fix's level is the searchers' target */
-            if (next->role == ROLE_FINAL && next->base->phase != RUN_DONE)
+            if ((next->role == ROLE_FINAL || next->role == ROLE_MINIMISE) &&
+                next->base->phase != RUN_DONE)
                 break; /* its patch is not chosen yet */
+            if (next->role == ROLE_MINIMISE && next->final && next->final->phase != RUN_DONE)
+                break; /* it reuses the final retrainings */
             o->next_pending++;
             activate(o, next);
         }
@@ -776,6 +802,10 @@ static void init_run(run_state *run, const dnnr_experiment *e, dnnr_subject_rt *
                                      .total = role == ROLE_SEARCH  ? budget
                                               : role == ROLE_FINAL ? (double)e->final_runs
                                                                    : 1};
+    if (role == ROLE_MINIMISE) /* its cap counts faulty trainings' cost units */
+        run->budget = (dnnr_budget_info){
+            .struct_size = sizeof(dnnr_budget_info), .kind = DNNR_BUDGET_UNITS,
+            .total = e->minimise_budget > 0 ? e->minimise_budget : INFINITY};
 }
 
 /* Per subject: R reference trainings of the faulty model, R of the fix
@@ -784,7 +814,7 @@ static int build_runs(orchestrator *o, dnnr_error *err)
 {
     dnnr_experiment *e = o->e;
     size_t searches = e->n_searchers * e->n_budgets * (size_t)e->repeats;
-    size_t per_subject = 2 * searches + 2 * (size_t)e->eval_runs;
+    size_t per_subject = 3 * searches + 2 * (size_t)e->eval_runs;
     o->runs = dnnr__alloc(e->n_subjects * per_subject + 1, sizeof *o->runs);
     if (!o->runs)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
@@ -819,6 +849,21 @@ static int build_runs(orchestrator *o, dnnr_error *err)
                 return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
             init_run(run, e, rt, ROLE_FINAL, run->owned_label, base->key.budget, base->key.repeat);
             run->base = base;
+        }
+        /* Then the minimisation of each patch, reusing its final retrainings
+         * when there are enough of them. */
+        int reuse = e->final_runs > 0 && e->final_runs >= e->minimise_runs;
+        for (size_t i = 0; i < searches && e->minimise && !rt->analytic; i++) {
+            run_state *base = &o->runs[first_search + i];
+            run_state *run = &o->runs[k++];
+            run->owned_label = dnnr__asprintf("%s%s", base->key.searcher, DNNR_MIN_SUFFIX);
+            if (!run->owned_label)
+                return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+            init_run(run, e, rt, ROLE_MINIMISE, run->owned_label, base->key.budget,
+                     base->key.repeat);
+            run->base = base;
+            if (reuse)
+                run->final = &o->runs[first_search + searches + i];
         }
     }
     o->n_runs = k;
@@ -901,7 +946,12 @@ static int write_metadata(orchestrator *o, dnnr_error *err)
                 dnnr__buf_printf(&b, "%s", ",");
             dnnr__json_string(&b, o->e->metrics[i]);
         }
-        dnnr__buf_printf(&b, "%s", "]}");
+        dnnr__buf_printf(&b, "%s", "]");
+        /* Where the file is, so `dnnrepair minimise DIR` can resume the run. */
+        char *file = realpath(o->e->file, NULL);
+        dnnr__json_field_string(&b, "file", file ? file : o->e->file);
+        free(file);
+        dnnr__buf_printf(&b, "%s", "}");
         rc = dnnr__journal_append_line(o->journal, &b, err);
         dnnr__buf_free(&b);
     }
@@ -958,6 +1008,9 @@ static void teardown(orchestrator *o)
         dnnr__free((void *)o->runs[i].journaled);
         dnnr__free(o->runs[i].patch);
         dnnr__free(o->runs[i].owned_label);
+        dnnr__free(o->runs[i].samples);
+        dnnr__free(o->runs[i].sample_costs);
+        dnnr__minimise_free(&o->runs[i]);
     }
     for (size_t s = 0; o->rts && s < o->e->n_subjects; s++)
         dnnr__subject_rt_close(o->rts[s]);

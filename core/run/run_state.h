@@ -15,13 +15,15 @@
 typedef enum run_phase { RUN_PENDING, RUN_ACTIVE, RUN_DONE } run_phase;
 
 /* A search run; one reference training of the faulty model or the fix (the
- * study's Faulty and Fix columns, and the unit of time budgets); or the
- * final retrainings of a search run's chosen patch (`final_runs`). */
-typedef enum run_role { ROLE_SEARCH, ROLE_FAULTY, ROLE_FIX, ROLE_FINAL } run_role;
+ * study's Faulty and Fix columns, and the unit of time budgets); the final
+ * retrainings of a search run's chosen patch (`final_runs`); or the
+ * minimisation of that patch (`minimise`, core/run/minimise_run.c). */
+typedef enum run_role { ROLE_SEARCH, ROLE_FAULTY, ROLE_FIX, ROLE_FINAL, ROLE_MINIMISE } run_role;
 
 #define DNNR_FAULTY_LABEL "#faulty"
 #define DNNR_FIX_LABEL "#fix"
 #define DNNR_FINAL_SUFFIX "#final"
+#define DNNR_MIN_SUFFIX "#min"
 
 typedef struct trial_slot {
     struct run_state *run;
@@ -65,8 +67,15 @@ typedef struct run_state {
     dnnr_value *patch;
     double patch_metric;
     uint64_t patch_trial;
-    struct run_state *base; /* ROLE_FINAL: the search run whose patch it retrains */
-    char *owned_label;      /* ROLE_FINAL: "<label>#final" */
+    struct run_state *base; /* ROLE_FINAL, ROLE_MINIMISE: the search run whose patch it retrains */
+    char *owned_label;      /* ROLE_FINAL: "<label>#final"; ROLE_MINIMISE: "<label>#min" */
+    /* ROLE_FAULTY, ROLE_FINAL, ROLE_MINIMISE: each trial's holdout metric
+     * (NaN: failed) and cost units, by trial id, whatever order the workers
+     * finish in (minimise_run.c reads them). */
+    double *samples, *sample_costs;
+    size_t n_samples;
+    struct run_state *final;          /* ROLE_MINIMISE: the #final run it reuses, or NULL */
+    struct dnnr_minimise_run *mini;   /* ROLE_MINIMISE: its ddmin state */
 } run_state;
 
 typedef struct orchestrator {
@@ -98,6 +107,25 @@ int dnnr__resume_index(orchestrator *o, dnnr_error *err);
 const dnnr_json *dnnr__resume_lookup(const run_state *run, uint64_t trial);
 /** Rebuild a trial's outcome (status, metric, curves, indicators, costs) from its line. */
 int dnnr__resume_outcome(const dnnr_json *line, dnnr_outcome *out);
+
+/* orchestrator.c, for minimise_run.c */
+trial_slot *dnnr__run_slot_new(run_state *run);
+/** Give a slot its place: from the journal when resumed, else queued. 0 when it was dropped. */
+int dnnr__run_place_trial(orchestrator *o, run_state *run, trial_slot *slot);
+void dnnr__run_set_fatal(orchestrator *o, const dnnr_error *err);
+
+/* minimise_run.c: a ROLE_MINIMISE run, driven by the orchestrator's events. */
+/** Record a ROLE_FAULTY, ROLE_FINAL or ROLE_MINIMISE trial's holdout metric and cost. */
+void dnnr__minimise_observe(run_state *run, uint64_t trial, const dnnr_outcome *out);
+/** The run's ddmin state, before its first step (asking_done when there is nothing to do). */
+void dnnr__minimise_activate(orchestrator *o, run_state *run);
+/**
+ * With every trial of the run told: judge the candidate they trained, then
+ * place the next one's trials, or journal the result and end the asking.
+ * Returns 1 when trials were placed.
+ */
+int dnnr__minimise_step(orchestrator *o, run_state *run);
+void dnnr__minimise_free(run_state *run);
 
 /* progress.c */
 void dnnr__progress_run_done(const orchestrator *o, const run_state *run);
