@@ -11,6 +11,7 @@
 int dnnr__cmd_plugins(int argc, char **argv);
 int dnnr__cmd_validate(int argc, char **argv);
 int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop);
+int dnnr__cmd_minimise(int argc, char **argv, const volatile sig_atomic_t *stop);
 int dnnr__cmd_report(int argc, char **argv);
 int dnnr__cmd_train(int argc, char **argv);
 int dnnr__cmd_subjects(int argc, char **argv);

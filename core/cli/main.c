@@ -30,6 +30,7 @@ static void usage(FILE *f)
             "commands:\n"
             "  run EXPERIMENT.cfg [--out DIR] [--resume] [-j N]   run an experiment\n"
             "  report DIR                                         rebuild summary.csv and report.md\n"
+            "  minimise RUN_DIR [-j N]                            minimise the patches of a run (ddmin)\n"
             "  train SUBJECT.cfg [--values faulty|fix] [--set K=V]  train one configuration once\n"
             "  validate FILE...                                   check subject and experiment files\n"
             "  subjects validate SUBJECT.cfg [--runs N] [-j N]    is the fault exposed? (DeepCrime)\n"
@@ -63,6 +64,13 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         return dnnr__cmd_run(argc - 1, argv + 1, &stop_requested);
+    }
+    if (!strcmp(cmd, "minimise")) {
+        struct sigaction sa = {.sa_handler = on_signal};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        return dnnr__cmd_minimise(argc - 1, argv + 1, &stop_requested);
     }
     if (!strcmp(cmd, "train"))
         return dnnr__cmd_train(argc - 1, argv + 1);

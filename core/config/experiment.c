@@ -220,6 +220,8 @@ int dnnr__experiment_check_minimise(const dnnr_experiment *e, dnnr_error *err)
 {
     const config_setting_t *root = config_root_setting(&e->cfg);
     const config_setting_t *at = config_setting_get_member(root, "minimise_runs");
+    if (!at) /* R defaulted to eval_runs: blame the switch */
+        at = config_setting_get_member(root, "minimise");
     if (!(smallest_p(e->minimise_runs) < e->minimise_alpha))
         return dnnr__cfg_error(err, DNNR_EINVAL, e->file, at ? at : root,
                                "minimise_runs: %lld retrainings per candidate can never show a "
