@@ -15,6 +15,7 @@ int dnnr__cmd_minimise(int argc, char **argv, const volatile sig_atomic_t *stop)
 int dnnr__cmd_report(int argc, char **argv);
 int dnnr__cmd_train(int argc, char **argv);
 int dnnr__cmd_subjects(int argc, char **argv);
+int dnnr__cmd_lint(int argc, char **argv);
 
 /** A registry with the standard discovery plus `extra` paths; warnings to stderr. */
 dnnr_registry *dnnr__cli_registry(const char *const *extra, size_t n, int quiet);

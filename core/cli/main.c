@@ -33,6 +33,7 @@ static void usage(FILE *f)
             "  minimise RUN_DIR [-j N]                            minimise the patches of a run (ddmin)\n"
             "  train SUBJECT.cfg [--values faulty|fix] [--set K=V]  train one configuration once\n"
             "  validate FILE...                                   check subject and experiment files\n"
+            "  lint SUBJECT.cfg [--config K=V] [--json]           flag likely faults without training\n"
             "  subjects validate SUBJECT.cfg [--runs N] [-j N]    is the fault exposed? (DeepCrime)\n"
             "  plugins [--json]                                   list the plugins found\n"
             "  stats wilcoxon|kill ...                            statistics on number files\n\n"
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "train"))
         return dnnr__cmd_train(argc - 1, argv + 1);
+    if (!strcmp(cmd, "lint"))
+        return dnnr__cmd_lint(argc - 1, argv + 1);
     if (!strcmp(cmd, "subjects"))
         return dnnr__cmd_subjects(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
