@@ -11,7 +11,9 @@
 
 #include "config/experiment.h"
 #include "minimise/minimise.h"
+#include "report/report.h"
 #include "util/alloc.h"
+#include "util/io.h"
 
 /* ---- ddmin ---------------------------------------------------------------- */
 
@@ -402,6 +404,97 @@ START_TEST(bad_options_name_file_and_line)
 }
 END_TEST
 
+/* ---- the report, on a journal written by hand ----------------------------- */
+
+static void trial(FILE *f, const char *searcher, int repeat, int trial_id, const char *config,
+                  double holdout)
+{
+    fprintf(f,
+            "{\"subject\":\"S\",\"searcher\":\"%s\",\"budget\":%d,\"repeat\":%d,\"trial\":%d,"
+            "\"config\":%s,\"status\":\"ok\",\"metric\":%g,\"holdout\":%g,"
+            "\"cost_units\":1,\"direction\":\"max\",\"optimum\":null}\n",
+            searcher, searcher[0] == '#' && searcher[1] == 'f' ? 0 : 10, repeat, trial_id, config,
+            holdout, holdout);
+}
+
+#define FAULTY "{\"act\":\"a\",\"lr\":0.1,\"ki\":\"x\",\"unit1\":2}"
+#define PATCH "{\"act\":\"b\",\"lr\":0.7,\"ki\":\"y\",\"unit1\":2}"
+#define FIXED "{\"act\":\"b\",\"lr\":0.1,\"ki\":\"x\",\"unit1\":2}"
+
+static char *report_file(const char *out, const char *name)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", out, name);
+    return dnnr__read_file(path, NULL);
+}
+
+START_TEST(report_columns_only_with_min_runs)
+{
+    char out[256];
+    snprintf(out, sizeof out, "/tmp/dnnr_minrep_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(out));
+    char path[600];
+    snprintf(path, sizeof path, "%s/trials.jsonl", out);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"kind\":\"subject\",\"subject\":\"S\",\"task\":\"classification\","
+               "\"direction\":\"max\",\"metric\":\"accuracy\",\"optimum\":null,\"params\":["
+               "{\"name\":\"act\",\"type\":\"categorical\",\"choices\":[\"a\",\"b\",\"c\"]},"
+               "{\"name\":\"lr\",\"type\":\"float\",\"lo\":0,\"hi\":1,\"log\":false},"
+               "{\"name\":\"ki\",\"type\":\"categorical\",\"choices\":[\"x\",\"y\"]},"
+               "{\"name\":\"unit1\",\"type\":\"integer\",\"lo\":1,\"hi\":4,\"log\":false}],"
+               "\"faulty\":" FAULTY ",\"fix\":" FIXED ",\"paper\":null}\n");
+    for (int r = 0; r < 3; r++)
+        trial(f, "#faulty", r, 0, FAULTY, 0.5);
+    for (int r = 0; r < 2; r++) {
+        trial(f, "r", r, 0, FAULTY, 0.5);
+        trial(f, "r", r, 1, PATCH, 0.9);
+    }
+    fclose(f);
+    ck_assert_int_eq(dnnr__report_write(out, NULL, &(dnnr_error){{0}}), DNNR_OK);
+    char *csv = report_file(out, "summary.csv"), *md = report_file(out, "report.md");
+    ck_assert_ptr_null(strstr(csv, "min_"));
+    ck_assert_ptr_null(strstr(md, "minimisation"));
+
+    /* Repeat 0 minimised to {act} (3 candidates, 4 trainings); repeat 1's
+     * patch was no repair (3 trainings, the reference). */
+    f = fopen(path, "a");
+    for (int t = 0; t < 4; t++)
+        trial(f, "r#min", 0, t, t < 3 ? PATCH : FIXED, 1.0);
+    for (int t = 0; t < 3; t++)
+        trial(f, "r#min", 1, t, PATCH, 0.5);
+    fprintf(f, "{\"kind\":\"minimised\",\"subject\":\"S\",\"searcher\":\"r#min\",\"budget\":10,"
+               "\"repeat\":0,\"base\":\"r\",\"patch_trial\":1,\"runs\":3,\"alpha\":0.05,"
+               "\"stopped\":\"minimal\",\"candidates\":3,\"config\":" FIXED ","
+               "\"values\":[1,1,1]}\n");
+    fprintf(f, "{\"kind\":\"minimised\",\"subject\":\"S\",\"searcher\":\"r#min\",\"budget\":10,"
+               "\"repeat\":1,\"base\":\"r\",\"patch_trial\":1,\"runs\":3,\"alpha\":0.05,"
+               "\"stopped\":\"no repair\",\"candidates\":0,\"config\":" PATCH ","
+               "\"values\":[0.5,0.5,0.5]}\n");
+    fclose(f);
+    ck_assert_int_eq(dnnr__report_write(out, NULL, &(dnnr_error){{0}}), DNNR_OK);
+    char *csv2 = report_file(out, "summary.csv"), *md2 = report_file(out, "report.md");
+    /* The columns come last; what was there keeps its bytes. */
+    const char *nl = strchr(csv, '\n');
+    ck_assert(!strncmp(csv, csv2, (size_t)(nl - csv)));
+    ck_assert_ptr_nonnull(strstr(csv2, ",min_runs,min_repairs,min_significant,complexity_before,"
+                                       "complexity_after,aj_study_before,aj_study_after,"
+                                       "aj_intended_before,aj_intended_after,min_candidates,"
+                                       "min_trials,min_cost_units\n"));
+    /* 2 runs, 1 repair, still significant (3 x 1.0 against 3 x 0.5: p = 0.023);
+     * complexity 3/4 -> 1/4; AJ as coded 0 (the patch's act equals the fix's),
+     * as intended 1 -> 1; 3 candidates; 7 trainings of cost 1. */
+    ck_assert_msg(strstr(csv2, ",2,1,1,0.75,0.25,0,0,1,1,3,7,7\n"), "%s", csv2);
+    ck_assert_ptr_null(strstr(csv2, "r#min"));
+    ck_assert(!strncmp(md, md2, strlen(md)));
+    ck_assert_ptr_nonnull(strstr(md2, "| r | x10 | 2 | 1 | 0.75 -> 0.25 | 0.00 -> 0.00 | "
+                                      "1.00 -> 1.00 | 1/1 | 3.0 | 3.5 |\n"));
+    dnnr__free(csv);
+    dnnr__free(md);
+    dnnr__free(csv2);
+    dnnr__free(md2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("minimise");
@@ -423,6 +516,9 @@ static Suite *suite(void)
     tcase_add_test(tc, options_and_defaults);
     tcase_add_loop_test(tc, bad_options_name_file_and_line, 0,
                         sizeof bad_options / sizeof bad_options[0]);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("report");
+    tcase_add_test(tc, report_columns_only_with_min_runs);
     suite_add_tcase(s, tc);
     return s;
 }
