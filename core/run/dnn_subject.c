@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine/template.h"
 #include "host/host.h"
+#include "lint/lint.h"
 #include "util/alloc.h"
 
 const dnnr_plugin *dnnr__backend_choose(const dnnr_registry *reg, const char *name, dnnr_error *err)
@@ -86,11 +87,19 @@ int dnnr__dnn_open(dnnr_subject_rt *rt, const dnnr_registry *reg, const char *ba
     rt->fidelity_kind = s->fidelity_kind ? s->fidelity_kind : DNNR_FIDELITY_EPOCHS;
     rt->fidelity_min = s->fidelity_kind ? s->fidelity_min : 1;
     rt->fidelity_max = s->fidelity_kind ? s->fidelity_max : (double)rt->faulty_epochs;
+    /* What the lint suspects, handed to every searcher of this subject. */
+    rc = dnnr__lint_hints_make(s, rt->model, &rt->dataset, &rt->lint_hints, err);
+    if (rc)
+        return rc;
+    rt->hints = dnnr__lint_hints_array(rt->lint_hints);
     return DNNR_OK;
 }
 
 void dnnr__dnn_close(dnnr_subject_rt *rt)
 {
+    dnnr__lint_hints_free(rt->lint_hints);
+    rt->lint_hints = NULL;
+    rt->hints = NULL;
     dnnr__model_template_destroy(rt->model);
     dnnr__split_free(&rt->parts);
 }

@@ -57,12 +57,26 @@ START_TEST(target_is_the_fix_level_and_trial0_has_indicators)
 }
 END_TEST
 
+/* D1's fault (softmax over one unit) is act3: the lint hands it the role
+ * "activation" and a high suspicion; a parameter it does not flag gets 0. */
+START_TEST(hints_carry_the_lint_suspicion)
+{
+    char *note = probe_note();
+    const char *act3 = strstr(note, "act3:activation:");
+    ck_assert_msg(act3 != NULL, "%s", note);
+    ck_assert_msg(atof(act3 + strlen("act3:activation:")) >= 0.8, "%s", note);
+    ck_assert_msg(strstr(note, "batch_size:batch_size:0.00;") != NULL, "%s", note);
+    dnnr__free(note);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("searcher_hints");
     TCase *tc = tcase_create("d1");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, target_is_the_fix_level_and_trial0_has_indicators);
+    tcase_add_test(tc, hints_carry_the_lint_suspicion);
     suite_add_tcase(s, tc);
     return s;
 }
