@@ -59,10 +59,11 @@ static void print_json(const dnnr_lint_report *r)
     dnnr__buf_put(&b, "[", 1);
     for (size_t i = 0; i < r->n; i++) {
         const dnnr_lint_finding *f = &r->findings[i];
-        dnnr__buf_put(&b, i ? ",\n {" : "{", i ? 3 : 1);
+        dnnr__buf_put(&b, i ? ",\n{" : "{", i ? 3 : 1);
         dnnr__json_key(&b, "rule");
         dnnr__json_string(&b, f->rule);
-        dnnr__json_field_number(&b, "confidence", f->confidence);
+        /* Confidences are judgements to two decimals, not measurements. */
+        dnnr__buf_printf(&b, ",\"confidence\":%.2f", f->confidence);
         dnnr__json_field_number(&b, "line", f->line);
         dnnr__json_field_number(&b, "layer", f->layer);
         dnnr__buf_put(&b, ",", 1);
