@@ -3,12 +3,14 @@
  * is trained; the data set is loaded (unless --no-data) for the rules that
  * need its shapes, labels and scales. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "config/subject.h"
 #include "engine/template.h"
 #include "lint/lint.h"
+#include "run/outcome.h"
 #include "run/subject_rt.h"
 #include "space/space.h"
 #include "util/alloc.h"
@@ -18,7 +20,7 @@
 static int lint_usage(int code)
 {
     printf("usage: dnnrepair lint SUBJECT.cfg [--values faulty|fix] [--config NAME=VALUE]...\n"
-           "                      [--no-data] [--json]\n\n"
+           "                      [--no-data] [--train [--seed N]] [--json]\n\n"
            "Checks one configuration of a subject (the faulty values by default, or the fix,\n"
            "either with values changed by --config) without training it: static rules over\n"
            "the resolved model, the training setup and the data set's shape flag likely\n"
@@ -26,13 +28,23 @@ static int lint_usage(int code)
            "search-space parameters involved (none: the fault lies outside the space).\n"
            "Findings are sorted by confidence; --json prints them as a JSON array. --no-data\n"
            "skips loading the data set (and the rules that need it). Exit status 0 when the\n"
-           "lint ran, findings or not; 2 on bad input. core/lint/README.md lists the rules.\n");
+           "lint ran, findings or not; 2 on bad input. core/lint/README.md lists the rules.\n\n"
+           "--train also trains the configuration once (in this process) with gradient\n"
+           "indicators and adds what AutoTrainer's detection rules see (vanishing or exploding\n"
+           "gradients, dying ReLUs, oscillating loss, slow convergence) and a failed training\n"
+           "as train-* findings.\n");
     return code;
 }
 
 static void print_table(const dnnr_subject *s, const char *values, int have_data,
-                        const dnnr_lint_report *r)
+                        const dnnr_lint_training *train, const dnnr_lint_report *r)
 {
+    if (train)
+        printf("training: %s%s%s, %s %.6g on the search part, %u epoch%s, %.1f s; AutoTrainer: "
+               "%s\n",
+               dnnr__trial_status_name(train->status), train->message[0] ? ": " : "",
+               train->message, s->metric_name, train->metric, train->n_epochs,
+               train->n_epochs == 1 ? "" : "s", train->seconds, train->symptom);
     printf("%s (%s values, %s): %zu finding%s\n", s->id, values,
            have_data ? "with the data set" : "without the data set", r->n, r->n == 1 ? "" : "s");
     if (!r->n)
@@ -86,7 +98,8 @@ static void print_json(const dnnr_lint_report *r)
 int dnnr__cmd_lint(int argc, char **argv)
 {
     const char *file = NULL, *values = "faulty";
-    int json = 0, no_data = 0;
+    int json = 0, no_data = 0, train = 0;
+    uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
         if (dnnr__is_help(argv[i]))
             return lint_usage(0);
@@ -98,6 +111,10 @@ int dnnr__cmd_lint(int argc, char **argv)
             json = 1;
         else if (!strcmp(argv[i], "--no-data"))
             no_data = 1;
+        else if (!strcmp(argv[i], "--train"))
+            train = 1;
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 10);
         else if (argv[i][0] != '-' && !file)
             file = argv[i];
         else {
@@ -107,6 +124,10 @@ int dnnr__cmd_lint(int argc, char **argv)
     }
     if (!file || (strcmp(values, "faulty") && strcmp(values, "fix")))
         return lint_usage(2);
+    if (train && no_data) {
+        fprintf(stderr, "lint: --train needs the data set; drop --no-data\n");
+        return 2;
+    }
     dnnr_error err = {{0}};
     dnnr_subject *s = NULL;
     if (dnnr__subject_read(file, &s, &err)) {
@@ -146,7 +167,11 @@ int dnnr__cmd_lint(int argc, char **argv)
         }
     if (!no_data) {
         reg = dnnr__cli_registry(NULL, 0, 1);
-        if (!reg || dnnr__subject_rt_open(s, reg, "auto", 1, &rt, &err)) {
+        if (!reg || dnnr__subject_rt_open(s, reg, "auto", 0, &rt, &err)) {
+            if (train) {
+                fprintf(stderr, "lint: --train: %s\n", reg ? err.msg : "out of memory");
+                goto done;
+            }
             fprintf(stderr, "lint: the data set was not loaded (%s); the rules that need it are "
                             "skipped\n", reg ? err.msg : "out of memory");
             rt = NULL;
@@ -156,10 +181,15 @@ int dnnr__cmd_lint(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         goto done;
     }
+    dnnr_lint_training summary;
+    if (train && dnnr__lint_train(rt, config, seed, &report, &summary, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        goto done;
+    }
     if (json)
         print_json(&report);
     else
-        print_table(s, values, rt != NULL, &report);
+        print_table(s, values, rt != NULL, train ? &summary : NULL, &report);
     code = 0;
 done:
     dnnr__lint_report_clear(&report);

@@ -61,6 +61,29 @@ int dnnr__lint_hints_make(const dnnr_subject *s, const struct dnnr_model_templat
 const dnnr_param_hint *const *dnnr__lint_hints_array(const dnnr_lint_hints *h);
 void dnnr__lint_hints_free(dnnr_lint_hints *h);
 
+/** What `lint --train`'s training gave. */
+typedef struct dnnr_lint_training {
+    dnnr_trial_status status;
+    char message[256];
+    double metric; /**< on the search part */
+    double seconds;
+    uint32_t n_epochs;
+    const char *symptom;    /**< AutoTrainer's problem name, "none" when none */
+    uint32_t symptom_epoch; /**< 1-based epoch of its detection */
+} dnnr_lint_training;
+
+struct dnnr_subject_rt;
+
+/**
+ * Train @p config of an opened data-set subject once, in this process, with
+ * gradient indicators, and append to @p out (then re-sorted) what went
+ * wrong: a failed training, and the first problem AutoTrainer's detection
+ * rules (default thresholds) report. @p summary gets the training's result.
+ * DNNR_OK or DNNR_ENOMEM; a failed training is a finding, not an error.
+ */
+int dnnr__lint_train(const struct dnnr_subject_rt *rt, const dnnr_value *config, uint64_t seed,
+                     dnnr_lint_report *out, dnnr_lint_training *summary, dnnr_error *err);
+
 /** The role of parameter @p name in @p t (the vocabulary of dnnr_param_hint::role). */
 const char *dnnr__lint_param_role(const struct dnnr_model_template *t, const char *name);
 

@@ -43,9 +43,21 @@ grep -Eq "^0\.75 +step-budget-too-small +59 +lr,epochs,batch_size" "$tmp/out" ||
 "$bin" lint "$subjects/D7.cfg" --no-data > "$tmp/out" || fail "lint D7 --no-data"
 grep -q "^D7 (faulty values, without the data set): 0 findings" "$tmp/out" || fail "D7 --no-data: $(cat "$tmp/out")"
 
+# --train: one training with indicators, read by AutoTrainer's rules. D1's
+# softmax over one unit gives exactly zero gradients: a dying-ReLU symptom.
+"$bin" lint "$subjects/D1.cfg" --train > "$tmp/out" 2> "$tmp/err" || fail "lint --train: $(cat "$tmp/err")"
+grep -Eq "^training: ok, accuracy [0-9.]+ on the search part, 1 epoch, .*AutoTrainer: dying_relu" "$tmp/out" \
+  || fail "--train summary: $(cat "$tmp/out")"
+grep -Eq "^0\.60 +train-dying-relu +- +lr +AutoTrainer: dying ReLU at epoch 1" "$tmp/out" \
+  || fail "--train finding: $(cat "$tmp/out")"
+"$bin" lint "$subjects/D1.cfg" --train --json > "$tmp/json" 2> /dev/null || fail "lint --train --json"
+grep -q '"rule":"train-dying-relu"' "$tmp/json" || fail "--train --json: $(cat "$tmp/json")"
+
 # Bad input: exit status 2, with file:line where there is one.
 set +e
 "$bin" lint 2> /dev/null > /dev/null; test $? -eq 2 || fail "no subject: status"
+"$bin" lint "$subjects/D1.cfg" --train --no-data > /dev/null 2> "$tmp/err"
+test $? -eq 2 || fail "--train --no-data: status"
 "$bin" lint "$subjects/D1.cfg" --config act3=nonsense > /dev/null 2> "$tmp/err"
 test $? -eq 2 || fail "bad --config: status"
 grep -q "D1.cfg: --config act3=nonsense" "$tmp/err" || fail "bad --config message: $(cat "$tmp/err")"
