@@ -256,7 +256,8 @@ static int next_pair(dnnr_searcher *s, dnnr_trial_request *req)
         focus_move_text(s->space->params[s->moves[b].param], s->start[s->moves[b].param],
                         s->moves[b].value, tb, sizeof tb);
         int32_t ca = s->move_cand[a], cb = s->move_cand[b];
-        if (ca >= 0 && cb >= 0 && s->cands[ca].full_ok && s->cands[cb].full_ok)
+        if (ca >= 0 && cb >= 0 && focus_improved(s, &s->cands[ca]) &&
+            focus_improved(s, &s->cands[cb]))
             focus_fmt(c->why, sizeof c->why, "pair %s + %s (singles gave %.4g and %.4g, faulty %.4g)",
                      ta, tb, s->cands[ca].full_y, s->cands[cb].full_y, s->start_y);
         else
@@ -331,8 +332,11 @@ static int focus_ask(dnnr_searcher *s, dnnr_trial_request *req)
         size_t ci;
         if (best_in_stage(s, CS_PROMOTED, &ci))
             return promoted_out(s, ci, req);
-        if (s->screening && !can_screen(s) && best_in_stage(s, CS_SCREENED, &ci)) {
-            /* too little budget left to screen: the best screen goes on */
+        if (s->screening && s->phase != PH_REGION && !can_screen(s) &&
+            best_in_stage(s, CS_SCREENED, &ci) && s->baseline_known &&
+            !(s->cands[ci].screen_y > s->baseline_y)) {
+            /* too little budget left to screen: the best screen that did
+             * not lose to the faulty one goes on */
             return promoted_out(s, ci, req);
         }
         if (s->screening && s->start && !s->baseline_asked && can_screen(s)) {

@@ -245,7 +245,7 @@ size_t focus_settle(dnnr_searcher *s, phase ph)
 
 /* ---- pairs ---- */
 
-static int improved(const dnnr_searcher *s, const cand *c)
+int focus_improved(const dnnr_searcher *s, const cand *c)
 {
     return c->full_ok && (!isfinite(s->start_y) || c->full_y < s->start_y);
 }
@@ -265,8 +265,15 @@ static int add_pair(dnnr_searcher *s, int32_t a, int32_t b, size_t cap)
     return 1;
 }
 
-/* Failures (screened or full) block their move; see focus_block. */
-static int usable(const dnnr_searcher *s, size_t m) { return !s->blocked[m]; }
+/* Failures (screened or full) block their move (focus_block); a change
+ * that made the model worse than the faulty one is not paired either. */
+static int usable(const dnnr_searcher *s, size_t m)
+{
+    if (s->blocked[m])
+        return 0;
+    int32_t c = s->move_cand[m];
+    return c < 0 || !s->cands[c].full_ok || !(s->cands[c].full_y > s->start_y);
+}
 
 int focus_build_pairs(dnnr_searcher *s)
 {
@@ -286,7 +293,7 @@ int focus_build_pairs(dnnr_searcher *s)
         int32_t best = -1;
         for (size_t m = 0; m < s->n_moves; m++) {
             int32_t c = s->move_cand[m];
-            if (c < 0 || !improved(s, &s->cands[c]))
+            if (c < 0 || !focus_improved(s, &s->cands[c]))
                 continue;
             int taken = 0;
             for (size_t k = 0; k < n_top; k++)

@@ -98,6 +98,8 @@ struct dnnr_searcher {
 /* plan.c */
 int focus_after_start(dnnr_searcher *s, const dnnr_trial_result *res);
 int focus_build_pairs(dnnr_searcher *s);
+/* A full-fidelity result better than the faulty model's. */
+int focus_improved(const dnnr_searcher *s, const cand *c);
 void focus_region_begin(dnnr_searcher *s);
 void focus_region_result(dnnr_searcher *s, size_t obs_index, int from_region);
 /* A screened candidate's fate once the baseline is known. */

@@ -134,8 +134,13 @@ void focus_symptoms_detect(const dnnr_trial_result *res, dnnr_metric_kind kind,
         double zero = r->n_layers && r->layer_zero_fraction
                           ? r->layer_zero_fraction[r->n_layers - 1]
                           : NAN;
-        if (last == 0.0 || zero >= 0.999)
+        if (last == 0.0 || zero >= 0.999) {
             add(out, FOCUS_SYM_OUTPUT_BLOCKED);
+            /* Gradients everywhere are zero or tiny because none leaves the
+             * output: the hidden layers' dying or vanishing gradients are
+             * explained away rather than blamed on them. */
+            out->present &= ~((1u << FOCUS_SYM_DYING) | (1u << FOCUS_SYM_VANISHING));
+        }
         break;
     }
 }
