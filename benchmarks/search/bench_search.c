@@ -6,6 +6,10 @@
  *       seeds: N for seeds 0..N-1, or A-B for seeds A..B-1 (one process per
  *       seed spreads a run over cores)
  *   bench_search suggest-time <dim> <observations> <repeats> [options]
+ *   bench_search gp-profile <n> <dims> <repeats>
+ *       CPU time of the GP's pieces on n random rows of dims inputs (one
+ *       objective evaluation and its parts, 100 predictions), the least
+ *       over repeats: where a suggestion's time goes
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,9 @@
 
 #include <dnnrepair/dnnrepair.h>
 
+#include "gp.h"
+#include "kernel.h"
+#include "linalg.h"
 #include "test_hebo_driver.h"
 
 const dnnr_plugin_desc *dnnr_plugin_hebo_entry(void);
@@ -83,6 +90,105 @@ static int suggest_time(int argc, char **argv)
     return 0;
 }
 
+static double thread_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Least over @p reps of the CPU time of @p inner calls of a statement, per
+ * call (us): on a shared machine the least is the cost, the rest is other
+ * people's load. */
+#define TIME_US(reps, inner, stmt)                                                                \
+    ({                                                                                            \
+        double t_[64];                                                                            \
+        for (int r_ = 0; r_ < (reps); r_++) {                                                     \
+            double a_ = thread_seconds();                                                         \
+            for (int i_ = 0; i_ < (inner); i_++) {                                                \
+                stmt;                                                                             \
+            }                                                                                     \
+            t_[r_] = (thread_seconds() - a_) * 1e6 / (inner);                                    \
+        }                                                                                         \
+        qsort(t_, (size_t)(reps), sizeof *t_, cmp_double);                                       \
+        t_[0];                                                                                    \
+    })
+
+static int gp_profile(int argc, char **argv)
+{
+    if (argc < 5)
+        return 2;
+    size_t n = (size_t)atol(argv[2]), D = (size_t)atol(argv[3]);
+    int reps = atoi(argv[4]);
+    if (n < 2 || D < 1 || D > 512 || reps < 1 || reps > 64)
+        return 2;
+    dnnr_error err = {{0}};
+    dnnr_host *h = dnnr__host_create_simple("hebo", 1, NULL, &err);
+    if (!h)
+        return 1;
+    hebo_gp_config cfg;
+    hebo_gp_config_default(&cfg);
+    size_t nt = HEBO_N_THETA(D), m = 100;
+    double *x = calloc(n * D, sizeof *x), *y = calloc(n, sizeof *y), *lo = calloc(D, sizeof *lo);
+    double *hi = calloc(D, sizeof *hi), *u = calloc(nt, sizeof *u), *g = calloc(nt, sizeof *g);
+    double *xs = calloc(m * D, sizeof *xs), *mu = calloc(m, sizeof *mu), *var = calloc(m, sizeof *var);
+    double *k = calloc(n * n, sizeof *k), *e = calloc(n * n, sizeof *e), *l = calloc(n * n, sizeof *l);
+    double *inv = calloc(n * n, sizeof *inv), *work = calloc(n * n + 2 * n * D + n, sizeof *work);
+    double *wt = calloc(n * D, sizeof *wt), *gt = calloc(nt, sizeof *gt), *gw = calloc(n * D, sizeof *gw);
+    dnnr_rng rng;
+    dnnr_rng_init(&rng, 5);
+    for (size_t i = 0; i < n * D; i++)
+        x[i] = 2 * dnnr_rng_uniform(&rng) - 1;
+    for (size_t i = 0; i < m * D; i++)
+        xs[i] = 2 * dnnr_rng_uniform(&rng) - 1;
+    for (size_t i = 0; i < n; i++)
+        y[i] = sin(3 * x[i * D]) + x[i * D + (D > 1)] * x[i * D + (D > 1)];
+    for (size_t j = 0; j < D; j++) {
+        lo[j] = -1 - 1e-6;
+        hi[j] = 1 + 1e-6;
+    }
+    hebo_gp *gp = hebo_gp_create(h, &cfg, n, D, x, lo, hi, y);
+    if (!gp)
+        return 1;
+    double *th = hebo_gp_theta(gp);
+    for (size_t j = 0; j < D; j++) {
+        th[HEBO_TH_LS(j)] = 0.5 + 0.1 * (double)(j % 5);
+        th[HEBO_TH_A(D, j)] = 0.8 + 0.05 * (double)(j % 7);
+        th[HEBO_TH_B(D, j)] = 1.3 - 0.05 * (double)(j % 3);
+    }
+    th[HEBO_TH_NOISE] = 0.01;
+    hebo_gp_theta_to_u(gp, th, u);
+    /* the parts, on the (unwarped) inputs themselves */
+    int inner = (int)(2e6 / ((double)n * (double)n * (double)(D + n))) + 1;
+    double t_kernel = TIME_US(reps, inner, hebo_kernel_matrix(x, n, D, th, k, e, wt));
+    double t_chol = TIME_US(reps, inner, hebo_jitchol(k, n, l, NULL));
+    double t_inv = TIME_US(reps, inner, hebo_chol_inverse(l, n, inv, work));
+    for (size_t i = 0; i < n * n; i++)
+        inv[i] = -inv[i];
+    double t_grad = TIME_US(reps, inner, hebo_kernel_grad(x, n, D, th, k, e, inv, gt, gw, work));
+    double f = 0;
+    double t_obj = TIME_US(reps, inner, f = hebo_gp_objective(gp, u, g));
+    double t_val = TIME_US(reps, inner, f += hebo_gp_objective(gp, u, NULL));
+    hebo_gp_condition(gp);
+    double t_pred = TIME_US(reps, 1, hebo_gp_predict(gp, xs, m, mu, var));
+    double t_fit = TIME_US(1, 1, hebo_gp_fit(gp, &rng));
+    printf("{\"n\": %zu, \"dims\": %zu, \"objective_us\": %.1f, \"value_only_us\": %.1f, "
+           "\"kernel_matrix_us\": %.1f, \"cholesky_us\": %.1f, \"inverse_us\": %.1f, "
+           "\"kernel_grad_us\": %.1f, \"predict_100_us\": %.1f, \"fit_ms\": %.1f, \"f\": %.6g}\n",
+           n, D, t_obj, t_val, t_kernel, t_chol, t_inv, t_grad, t_pred, t_fit / 1000.0, f);
+    hebo_gp_destroy(gp);
+    free(x), free(y), free(lo), free(hi), free(u), free(g), free(xs), free(mu), free(var);
+    free(k), free(e), free(l), free(inv), free(work), free(wt), free(gt), free(gw);
+    dnnr__host_destroy(h);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int rc = 2;
@@ -90,9 +196,11 @@ int main(int argc, char **argv)
         rc = regret(argc, argv);
     else if (argc > 1 && strcmp(argv[1], "suggest-time") == 0)
         rc = suggest_time(argc, argv);
+    else if (argc > 1 && strcmp(argv[1], "gp-profile") == 0)
+        rc = gp_profile(argc, argv);
     if (rc == 2)
         fprintf(stderr, "usage: bench_search regret <hebo|random> <function> <dim|0> <seeds> "
                         "<evals> [options]\n       bench_search suggest-time <dim> <obs> "
-                        "<repeats> [options]\n");
+                        "<repeats> [options]\n       bench_search gp-profile <n> <dims> <repeats>\n");
     return rc;
 }

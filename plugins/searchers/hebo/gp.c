@@ -9,6 +9,8 @@
 #include "warp.h"
 
 #define LN_2PI 1.8378770664093453
+/* Points per batch of hebo_gp_predict: two vectors of four side by side. */
+#define PRED_CHUNK 8
 
 struct hebo_gp {
     const dnnr_host *host;
@@ -23,6 +25,7 @@ struct hebo_gp {
     double *log_u;         /* ln of the normalised inputs, fixed for the model's life */
     double *wt;            /* warped inputs transposed (D x n): kernel scratch, then prediction */
     double *k, *e, *l, *g, *minv_work, *work, *alpha, *g_w, *theta_tmp, *g_theta;
+    double *pred_k, *pred_w, *pred_wt; /* a chunk of predictions: n x C, C x D, D x C */
     int conditioned;
 };
 
@@ -63,7 +66,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
         return NULL;
     size_t nt = HEBO_N_THETA(dims);
     size_t total = n * dims * 6 + 2 * dims + n + nt + n * dims * 3 + 5 * n * n +
-                   (2 * n * dims + n) + n + 2 * nt;
+                   (2 * n * dims + n) + n + 2 * nt + n * PRED_CHUNK + 2 * PRED_CHUNK * dims;
     double *block = host->alloc(host->ctx, total, sizeof(double));
     if (!block) {
         host->free(host->ctx, gp);
@@ -95,6 +98,9 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     gp->g_w = take(&c, n * dims);
     gp->theta_tmp = take(&c, nt);
     gp->g_theta = take(&c, nt);
+    gp->pred_k = take(&c, n * PRED_CHUNK);
+    gp->pred_w = take(&c, PRED_CHUNK * dims);
+    gp->pred_wt = take(&c, PRED_CHUNK * dims);
     memcpy(gp->x, x, n * dims * sizeof *x);
     memcpy(gp->col_lo, col_lo, dims * sizeof *x);
     memcpy(gp->col_hi, col_hi, dims * sizeof *x);
@@ -306,17 +312,25 @@ double hebo_gp_objective(hebo_gp *gp, const double *u, double *grad)
         if (i == HEBO_TH_MAT || i == HEBO_TH_NOISE)
             grad[i] -= 1.0 - s;
     }
-    for (size_t j = 0; j < dims; j++) {
-        double ga = 0.0, gb = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            size_t at = i * dims + j;
-            ga += gp->g_w[at] * gp->dwa[at];
-            gb += gp->g_w[at] * gp->dwb[at];
+    /* Chain rule through the warping: per column, sums over the rows in
+     * ascending order, accumulated row-major (the columns vectorise) in the
+     * a and b slots of g_theta, which kernel_grad leaves unused. */
+    double *ga = g_theta + HEBO_TH_A(dims, 0), *gb = g_theta + HEBO_TH_B(dims, 0);
+    for (size_t j = 0; j < dims; j++)
+        ga[j] = gb[j] = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double *gwi = gp->g_w + i * dims, *dai = gp->dwa + i * dims;
+        const double *dbi = gp->dwb + i * dims;
+        for (size_t j = 0; j < dims; j++) {
+            ga[j] += gwi[j] * dai[j];
+            gb[j] += gwi[j] * dbi[j];
         }
+    }
+    for (size_t j = 0; j < dims; j++) {
         size_t ia = HEBO_TH_A(dims, j), ib = HEBO_TH_B(dims, j);
         double sa = sigmoid(u[ia]), sb = sigmoid(u[ib]);
-        grad[ia] -= ga * cfg->warp_hi * sa * (1.0 - sa);
-        grad[ib] -= gb * cfg->warp_hi * sb * (1.0 - sb);
+        grad[ia] -= ga[j] * cfg->warp_hi * sa * (1.0 - sa);
+        grad[ib] -= gb[j] * cfg->warp_hi * sb * (1.0 - sb);
     }
     return value;
 }
@@ -328,7 +342,7 @@ int hebo_gp_condition(hebo_gp *gp)
     return gp->conditioned ? 0 : -1;
 }
 
-void hebo_gp_predict(hebo_gp *gp, const double *x, size_t m, double *mean, double *var)
+void hebo_gp_predict_pointwise(hebo_gp *gp, const double *x, size_t m, double *mean, double *var)
 {
     size_t n = gp->n, dims = gp->dims;
     double wstar[4096];
@@ -351,5 +365,44 @@ void hebo_gp_predict(hebo_gp *gp, const double *x, size_t m, double *mean, doubl
         mean[r] = mu * gp->y_std + gp->y_mean;
         s2 *= gp->y_std * gp->y_std;
         var[r] = s2 > FLT_EPSILON ? s2 : FLT_EPSILON;
+    }
+}
+
+/* Batched: PRED_CHUNK points at a time share every training row of the
+ * cross kernel and every row of L in the triangular solve. Every sum runs
+ * in the order of hebo_gp_predict_pointwise, so the results are the same
+ * bits. */
+void hebo_gp_predict(hebo_gp *gp, const double *x, size_t m, double *mean, double *var)
+{
+    size_t n = gp->n, dims = gp->dims;
+    const double *theta = gp->theta;
+    double *kb = gp->pred_k, *pw = gp->pred_w, *pwt = gp->pred_wt;
+    for (size_t c0 = 0; c0 < m; c0 += PRED_CHUNK) {
+        size_t cm = m - c0 < PRED_CHUNK ? m - c0 : PRED_CHUNK;
+        for (size_t r = 0; r < cm; r++)
+            for (size_t j = 0; j < dims; j++) {
+                double v = warp_log(log((x[(c0 + r) * dims + j] - gp->col_lo[j]) /
+                                        (gp->col_hi[j] - gp->col_lo[j])),
+                                    theta[HEBO_TH_A(dims, j)], theta[HEBO_TH_B(dims, j)], NULL,
+                                    NULL);
+                pw[r * dims + j] = v;
+                pwt[j * cm + r] = v;
+            }
+        hebo_kernel_cross_block(gp->w, n, dims, pwt, cm, theta, kb);
+        double mu[PRED_CHUNK] = {0}, explained[PRED_CHUNK] = {0};
+        for (size_t i = 0; i < n; i++)
+            for (size_t r = 0; r < cm; r++)
+                mu[r] += kb[i * cm + r] * gp->alpha[i];
+        hebo_solve_lower_multi(gp->l, n, kb, cm);
+        for (size_t i = 0; i < n; i++)
+            for (size_t r = 0; r < cm; r++)
+                explained[r] += kb[i * cm + r] * kb[i * cm + r];
+        for (size_t r = 0; r < cm; r++) {
+            double s2 = hebo_kernel_diag(pw + r * dims, dims, theta) - explained[r] +
+                        theta[HEBO_TH_NOISE];
+            mean[c0 + r] = mu[r] * gp->y_std + gp->y_mean;
+            s2 *= gp->y_std * gp->y_std;
+            var[c0 + r] = s2 > FLT_EPSILON ? s2 : FLT_EPSILON;
+        }
     }
 }

@@ -71,6 +71,12 @@ int hebo_gp_condition(hebo_gp *gp);
  */
 void hebo_gp_predict(hebo_gp *gp, const double *x, size_t m, double *mean, double *var);
 
+/**
+ * As hebo_gp_predict, one point at a time (the original loop). The batched
+ * hebo_gp_predict gives the same bits; the tests compare the two.
+ */
+void hebo_gp_predict_pointwise(hebo_gp *gp, const double *x, size_t m, double *mean, double *var);
+
 /** Noise variance in the units of y: sigma_n^2 * std_y^2. */
 double hebo_gp_noise(const hebo_gp *gp);
 

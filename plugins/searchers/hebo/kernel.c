@@ -5,8 +5,6 @@
 #include <string.h>
 
 #define SQRT3 1.7320508075688772
-/* Pairs per block of cross_columns: four accumulators each on the stack. */
-#define CROSS_BLOCK 128
 
 double hebo_matern32(const double *x, const double *y, const double *ls, size_t dims,
                      double variance)
@@ -57,48 +55,92 @@ HEBO_BODY void inverse_squares(const double *theta, size_t dims, double *inv_ls2
     }
 }
 
+/* The tail of one pair: pair_value's arithmetic on a column of wt. */
+HEBO_BODY double cross_one(const double *wstar, const double *col, size_t stride, size_t dims,
+                           const double *inv_ls2, double lin, double mat, double *e_out)
+{
+    double dot0 = 0.0, dot1 = 0.0, r0 = 0.0, r1 = 0.0;
+    size_t j = 0;
+    for (; j + 2 <= dims; j += 2) {
+        double c0 = col[j * stride], c1 = col[(j + 1) * stride];
+        double d0 = wstar[j] - c0, d1 = wstar[j + 1] - c1;
+        dot0 += wstar[j] * c0;
+        dot1 += wstar[j + 1] * c1;
+        r0 += d0 * d0 * inv_ls2[j];
+        r1 += d1 * d1 * inv_ls2[j + 1];
+    }
+    if (j < dims) {
+        double c0 = col[j * stride];
+        double d0 = wstar[j] - c0;
+        dot0 += wstar[j] * c0;
+        r0 += d0 * d0 * inv_ls2[j];
+    }
+    double dot = dot0 + dot1, r2 = r0 + r1;
+    double sr = SQRT3 * sqrt(r2);
+    double e = exp(-sr);
+    *e_out = e;
+    return lin * dot + mat * (1.0 + sr) * e;
+}
+
 /* k(w*, w_i) for @p count pairs whose inputs are columns of @p wt (D rows of
  * @p stride); the same even/odd sums in the same order as pair_value, so
- * the results are bit-identical to it. @p e_out (may be NULL) receives
- * exp(-sqrt3 r). */
+ * the results are bit-identical to it. Eight pairs at a time keep their
+ * four sums in registers across the whole column loop. @p e_out (may be
+ * NULL) receives exp(-sqrt3 r). */
 HEBO_BODY void cross_columns(const double *wstar, const double *wt, size_t count, size_t stride,
                              size_t dims, const double *inv_ls2, double lin, double mat,
                              double *out, double *e_out)
 {
-    for (size_t i0 = 0; i0 < count; i0 += CROSS_BLOCK) {
-        size_t m = count - i0 < CROSS_BLOCK ? count - i0 : CROSS_BLOCK;
-        double dot0[CROSS_BLOCK], dot1[CROSS_BLOCK], r0[CROSS_BLOCK], r1[CROSS_BLOCK];
-        for (size_t i = 0; i < m; i++)
-            dot0[i] = dot1[i] = r0[i] = r1[i] = 0.0;
+    size_t i0 = 0;
+    for (; i0 + 8 <= count; i0 += 8) {
+        hebo_v4 dot0a = {0}, dot0b = {0}, dot1a = {0}, dot1b = {0};
+        hebo_v4 r0a = {0}, r0b = {0}, r1a = {0}, r1b = {0};
         size_t j = 0;
         for (; j + 2 <= dims; j += 2) {
-            const double *c0 = wt + j * stride + i0, *c1 = wt + (j + 1) * stride + i0;
-            double a0 = wstar[j], a1 = wstar[j + 1], l0 = inv_ls2[j], l1 = inv_ls2[j + 1];
-            for (size_t i = 0; i < m; i++) {
-                double d0 = a0 - c0[i], d1 = a1 - c1[i];
-                dot0[i] += a0 * c0[i];
-                dot1[i] += a1 * c1[i];
-                r0[i] += d0 * d0 * l0;
-                r1[i] += d1 * d1 * l1;
-            }
+            const double *c0 = wt + j * stride + i0, *c1 = c0 + stride;
+            hebo_v4 a0 = HEBO_V4_SET1(wstar[j]), a1 = HEBO_V4_SET1(wstar[j + 1]);
+            hebo_v4 l0 = HEBO_V4_SET1(inv_ls2[j]), l1 = HEBO_V4_SET1(inv_ls2[j + 1]);
+            hebo_v4 c0a = HEBO_V4_LOAD(c0), c0b = HEBO_V4_LOAD(c0 + 4);
+            hebo_v4 c1a = HEBO_V4_LOAD(c1), c1b = HEBO_V4_LOAD(c1 + 4);
+            hebo_v4 d0a = a0 - c0a, d0b = a0 - c0b, d1a = a1 - c1a, d1b = a1 - c1b;
+            dot0a += a0 * c0a;
+            dot0b += a0 * c0b;
+            dot1a += a1 * c1a;
+            dot1b += a1 * c1b;
+            r0a += d0a * d0a * l0;
+            r0b += d0b * d0b * l0;
+            r1a += d1a * d1a * l1;
+            r1b += d1b * d1b * l1;
         }
         if (j < dims) {
             const double *c0 = wt + j * stride + i0;
-            double a0 = wstar[j], l0 = inv_ls2[j];
-            for (size_t i = 0; i < m; i++) {
-                double d0 = a0 - c0[i];
-                dot0[i] += a0 * c0[i];
-                r0[i] += d0 * d0 * l0;
-            }
+            hebo_v4 a0 = HEBO_V4_SET1(wstar[j]), l0 = HEBO_V4_SET1(inv_ls2[j]);
+            hebo_v4 c0a = HEBO_V4_LOAD(c0), c0b = HEBO_V4_LOAD(c0 + 4);
+            hebo_v4 d0a = a0 - c0a, d0b = a0 - c0b;
+            dot0a += a0 * c0a;
+            dot0b += a0 * c0b;
+            r0a += d0a * d0a * l0;
+            r0b += d0b * d0b * l0;
         }
-        for (size_t i = 0; i < m; i++) {
-            double dot = dot0[i] + dot1[i], r2 = r0[i] + r1[i];
-            double sr = SQRT3 * sqrt(r2);
-            double e = exp(-sr);
-            if (e_out)
-                e_out[i0 + i] = e;
-            out[i0 + i] = lin * dot + mat * (1.0 + sr) * e;
-        }
+        double dot[8], sr[8], e[8];
+        HEBO_V4_STORE(dot, dot0a + dot1a);
+        HEBO_V4_STORE(dot + 4, dot0b + dot1b);
+        HEBO_V4_STORE(sr, r0a + r1a);
+        HEBO_V4_STORE(sr + 4, r0b + r1b);
+        for (int t = 0; t < 8; t++)
+            sr[t] = SQRT3 * sqrt(sr[t]);
+        for (int t = 0; t < 8; t++)
+            e[t] = exp(-sr[t]);
+        for (int t = 0; t < 8; t++)
+            out[i0 + (size_t)t] = lin * dot[t] + mat * (1.0 + sr[t]) * e[t];
+        if (e_out)
+            memcpy(e_out + i0, e, sizeof e);
+    }
+    for (; i0 < count; i0++) {
+        double e;
+        out[i0] = cross_one(wstar, wt + i0, stride, dims, inv_ls2, lin, mat, &e);
+        if (e_out)
+            e_out[i0] = e;
     }
 }
 
@@ -150,51 +192,94 @@ HEBO_BODY void kernel_grad_body(const double *w, size_t n, size_t dims, const do
     double *es = work + 2 * n * dims; /* row sums of E' (n)     */
 
     /* tr(G K) and tr(G) give the variance and noise derivatives without
-     * storing the Matern part separately; then G is overwritten by
-     * E'_ik = G_ik * (-3 mat exp(-sqrt3 r_ik)), the common factor of the
-     * lengthscale and input derivatives. */
-    double tr_gk = 0.0, tr_g = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        tr_g += g[i * n + i];
-        for (size_t q = 0; q < n; q++)
-            tr_gk += g[i * n + q] * k[i * n + q];
-    }
-    memset(gw_lin, 0, 2 * n * dims * sizeof *work);
+     * storing the Matern part separately; E'_ik = G_ik * (-3 mat
+     * exp(-sqrt3 r_ik)) is the common factor of the lengthscale and input
+     * derivatives. One pass over the rows of G forms G w, E' w, the row
+     * sums of E', tr(G K) and w . G w; every sum keeps the order of the
+     * plain loops (rows ascending, then q or j ascending), so the scalar
+     * chains overlap the vector work without changing a bit. */
+    double tr_gk = 0.0, tr_g = 0.0, g_lin = 0.0;
     for (size_t i = 0; i < n; i++) {
         double *gwi = gw_lin + i * dims, *ewi = ew + i * dims;
+        const double *gi = g + i * n, *ei = e + i * n, *ki = k + i * n;
+        tr_g += gi[i];
         double rowsum = 0.0;
-        for (size_t q = 0; q < n; q++) {
-            double gik = g[i * n + q];
-            double eik = gik * (-3.0 * mat * e[i * n + q]);
-            rowsum += eik;
-            const double *wq = w + q * dims;
-            for (size_t j = 0; j < dims; j++) {
-                gwi[j] += gik * wq[j];
-                ewi[j] += eik * wq[j];
+        size_t j0 = 0;
+        int first = 1;
+        while (j0 + 4 <= dims) { /* up to 16 columns at a time in registers */
+            size_t left = (dims - j0) / 4;
+            int nv = left >= 4 ? 4 : (int)left;
+            hebo_v4 ga[4] = {{0}, {0}, {0}, {0}}, ea[4] = {{0}, {0}, {0}, {0}};
+            for (size_t q = 0; q < n; q++) {
+                double gik = gi[q];
+                double eik = gik * (-3.0 * mat * ei[q]);
+                if (first) {
+                    rowsum += eik;
+                    tr_gk += gik * ki[q];
+                }
+                hebo_v4 vg = HEBO_V4_SET1(gik), ve = HEBO_V4_SET1(eik);
+                const double *wq = w + q * dims + j0;
+                for (int v = 0; v < nv; v++) {
+                    hebo_v4 wv = HEBO_V4_LOAD(wq + 4 * v);
+                    ga[v] += vg * wv;
+                    ea[v] += ve * wv;
+                }
             }
+            for (int v = 0; v < nv; v++) {
+                HEBO_V4_STORE(gwi + j0 + 4 * v, ga[v]);
+                HEBO_V4_STORE(ewi + j0 + 4 * v, ea[v]);
+            }
+            first = 0;
+            j0 += 4 * (size_t)nv;
+        }
+        for (size_t j = j0; j < dims; j++) {
+            double sg = 0.0, se = 0.0;
+            for (size_t q = 0; q < n; q++) {
+                double gik = gi[q];
+                double eik = gik * (-3.0 * mat * ei[q]);
+                if (first) {
+                    rowsum += eik;
+                    tr_gk += gik * ki[q];
+                }
+                sg += gik * w[q * dims + j];
+                se += eik * w[q * dims + j];
+            }
+            gwi[j] = sg;
+            ewi[j] = se;
+            first = 0;
         }
         es[i] = rowsum;
+        for (size_t j = 0; j < dims; j++)
+            g_lin += w[i * dims + j] * gwi[j];
     }
-    double g_lin = 0.0;
-    for (size_t i = 0; i < n * dims; i++)
-        g_lin += w[i] * gw_lin[i];
     g_lin *= 0.5;
     double g_noise = 0.5 * tr_g;
     g_theta[HEBO_TH_LIN] = g_lin;
     g_theta[HEBO_TH_NOISE] = g_noise;
     g_theta[HEBO_TH_MAT] = (0.5 * tr_gk - lin * g_lin - noise * g_noise) / mat;
 
+    /* Lengthscale sums per column, accumulated in g_theta over the rows in
+     * ascending order (row-major, so the columns vectorise). */
+    double inv_l2[HEBO_MAX_DIMS];
+    double *acc = g_theta + HEBO_TH_LS(0);
     for (size_t j = 0; j < dims; j++) {
         double l = theta[HEBO_TH_LS(j)];
-        double inv_l2 = 1.0 / (l * l);
-        double acc = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            double wij = w[i * dims + j];
-            acc += wij * wij * es[i] - wij * ew[i * dims + j];
-            g_w[i * dims + j] =
-                lin * gw_lin[i * dims + j] + inv_l2 * (wij * es[i] - ew[i * dims + j]);
+        inv_l2[j] = 1.0 / (l * l);
+        acc[j] = 0.0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const double *wi = w + i * dims, *gwi = gw_lin + i * dims, *ewi = ew + i * dims;
+        double esi = es[i];
+        double *gwo = g_w + i * dims;
+        for (size_t j = 0; j < dims; j++) {
+            double wij = wi[j];
+            acc[j] += wij * wij * esi - wij * ewi[j];
+            gwo[j] = lin * gwi[j] + inv_l2[j] * (wij * esi - ewi[j]);
         }
-        g_theta[HEBO_TH_LS(j)] = -acc * inv_l2 / l;
+    }
+    for (size_t j = 0; j < dims; j++) {
+        double l = theta[HEBO_TH_LS(j)];
+        acc[j] = -acc[j] * inv_l2[j] / l;
     }
 }
 
@@ -284,4 +369,36 @@ void hebo_kernel_cross_t(const double *wstar, const double *wt, size_t n, size_t
         kernel_cross_t_avx2(wstar, wt, n, dims, theta, out);
     else
         kernel_cross_t_base(wstar, wt, n, dims, theta, out);
+}
+
+/* With the roles swapped (training row broadcast, points side by side) the
+ * differences change sign exactly and their squares do not change. */
+HEBO_BODY void kernel_cross_block_body(const double *w, size_t n, size_t dims, const double *wst,
+                                       size_t m, const double *theta, double *out)
+{
+    double inv_ls2[HEBO_MAX_DIMS];
+    inverse_squares(theta, dims, inv_ls2);
+    for (size_t i = 0; i < n; i++)
+        cross_columns(w + i * dims, wst, m, m, dims, inv_ls2, theta[HEBO_TH_LIN],
+                      theta[HEBO_TH_MAT], out + i * m, NULL);
+}
+
+HEBO_AVX2 static void kernel_cross_block_avx2(const double *w, size_t n, size_t dims,
+                                              const double *wst, size_t m, const double *theta,
+                                              double *out)
+{
+    kernel_cross_block_body(w, n, dims, wst, m, theta, out);
+}
+static void kernel_cross_block_base(const double *w, size_t n, size_t dims, const double *wst,
+                                    size_t m, const double *theta, double *out)
+{
+    kernel_cross_block_body(w, n, dims, wst, m, theta, out);
+}
+void hebo_kernel_cross_block(const double *w, size_t n, size_t dims, const double *wst, size_t m,
+                             const double *theta, double *out)
+{
+    if (HEBO_HAVE_AVX2())
+        kernel_cross_block_avx2(w, n, dims, wst, m, theta, out);
+    else
+        kernel_cross_block_base(w, n, dims, wst, m, theta, out);
 }

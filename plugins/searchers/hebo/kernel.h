@@ -41,6 +41,15 @@ void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t di
 void hebo_kernel_cross_t(const double *wstar, const double *wt, size_t n, size_t dims,
                          const double *theta, double *out);
 
+/**
+ * k(w_i, w*_p) for the @p n rows of @p w (n x D) against @p m points given
+ * transposed, @p wst (D x m): out[i * m + p]. Each value is bit-identical to
+ * what hebo_kernel_cross_t gives for that point; here the points lie side
+ * by side, so a whole batch of predictions shares each training row.
+ */
+void hebo_kernel_cross_block(const double *w, size_t n, size_t dims, const double *wst, size_t m,
+                             const double *theta, double *out);
+
 /** k(w*, w*) without noise. */
 double hebo_kernel_diag(const double *wstar, size_t dims, const double *theta);
 

@@ -59,12 +59,12 @@ int hebo_lbfgs(const dnnr_host *host, const hebo_lbfgs_config *cfg, hebo_fdf f, 
                size_t n, double *x, double *fx)
 {
     int m = cfg->memory > 0 ? cfg->memory : 10;
-    size_t total = (size_t)(2 * m) * n + 2 * (size_t)m + 5 * n;
+    size_t total = (size_t)(2 * m) * n + 2 * (size_t)m + 6 * n;
     double *block = host->alloc(host->ctx, total, sizeof(double));
     if (!block)
         return DNNR_ENOMEM;
     double *s = block, *y = s + (size_t)m * n, *rho = y + (size_t)m * n, *alpha = rho + m;
-    double *g = alpha + m, *d = g + n, *xt = d + n, *gt = xt + n, *gx = gt + n;
+    double *g = alpha + m, *d = g + n, *xt = d + n, *gt = xt + n, *gx = gt + n, *ggx = gx + n;
 
     int evals = 1;
     double fcur = f(ctx, x, g);
@@ -88,7 +88,7 @@ int hebo_lbfgs(const dnnr_host *host, const hebo_lbfgs_config *cfg, hebo_fdf f, 
         /* First iteration: a unit step along -g can be huge; scale as scipy
          * does (step 1/|g|). */
         double step = (iter == 0 && stored == 0) ? fmin(1.0, 1.0 / sqrt(dot(g, g, n))) : 1.0;
-        double lo = 0.0, hi = INFINITY, fnew = INFINITY;
+        double lo = 0.0, hi = INFINITY, fnew = INFINITY, fgx = INFINITY;
         int accepted = 0;
         /* Weak-Wolfe bisection/expansion line search (Lewis and Overton). */
         for (int ls = 0; ls < 30 && evals < cfg->max_eval; ls++) {
@@ -102,6 +102,8 @@ int hebo_lbfgs(const dnnr_host *host, const hebo_lbfgs_config *cfg, hebo_fdf f, 
                 lo = step;
                 accepted = 1; /* sufficient decrease holds; keep as fallback */
                 memcpy(gx, xt, n * sizeof *x);
+                memcpy(ggx, gt, n * sizeof *x);
+                fgx = fnew;
             } else {
                 accepted = 2;
                 break;
@@ -112,9 +114,14 @@ int hebo_lbfgs(const dnnr_host *host, const hebo_lbfgs_config *cfg, hebo_fdf f, 
         }
         if (accepted == 0)
             break;
-        if (accepted == 1) { /* re-evaluate the last point that decreased enough */
+        if (accepted == 1) {
+            /* Back to the last point that decreased enough. Its value and
+             * gradient were kept, so it is not evaluated again; it still
+             * counts as the evaluation it used to be, so every run stops
+             * where it did when it was recomputed. */
             memcpy(xt, gx, n * sizeof *x);
-            fnew = f(ctx, xt, gt);
+            memcpy(gt, ggx, n * sizeof *x);
+            fnew = fgx;
             evals++;
             if (!isfinite(fnew))
                 break;

@@ -22,6 +22,19 @@
 #define HEBO_HAVE_AVX2() 0
 #endif
 
+/* Four doubles as one GCC/Clang vector: the loops of linalg.c, kernel.c
+ * and gp.c hold partial sums in registers and run several of them side by
+ * side. Lane arithmetic is plain IEEE double arithmetic, so a lane computes
+ * exactly what the scalar loop it replaces computed, in the same order.
+ * Loads and stores go through an unaligned, may-alias twin of the type (as
+ * the compilers' own intrinsics headers do); macros rather than functions,
+ * so no vector crosses a call in code built without AVX. */
+typedef double hebo_v4 __attribute__((vector_size(32)));
+typedef double hebo_v4u __attribute__((vector_size(32), aligned(8), may_alias));
+#define HEBO_V4_LOAD(p) (*(const hebo_v4u *)(const void *)(p))
+#define HEBO_V4_STORE(p, v) (*(hebo_v4u *)(void *)(p) = (v))
+#define HEBO_V4_SET1(x) ((hebo_v4){(x), (x), (x), (x)})
+
 /** Nonzero when the CPU runs AVX2 code. */
 int hebo_have_avx2(void);
 
@@ -37,6 +50,13 @@ int hebo_jitchol(const double *k, size_t n, double *l, double *jitter_out);
 
 /** Solve L x = b in place (L lower, from hebo_cholesky). */
 void hebo_solve_lower(const double *l, size_t n, double *b);
+
+/**
+ * Solve L X = B in place for the @p m columns of @p b (n x m, row-major):
+ * column p ends exactly (bit for bit) as hebo_solve_lower leaves it when
+ * given that column alone, several columns being solved side by side.
+ */
+void hebo_solve_lower_multi(const double *l, size_t n, double *b, size_t m);
 
 /** Solve L^T x = b in place. */
 void hebo_solve_lower_t(const double *l, size_t n, double *b);

@@ -1,4 +1,5 @@
 #include "nsga2.h"
+#include "linalg.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,27 +28,10 @@ static int relation(const double *a, const double *b, size_t m)
     return a_better && !b_better ? 1 : (b_better && !a_better ? -1 : 0);
 }
 
-void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
-                            unsigned char *work)
+/* Peel the fronts: rank[i] = front of i, from dominator counts and the
+ * domination matrix (dom[i * n + j]: i dominates j). */
+static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *rank)
 {
-    unsigned char *dom = work; /* dom[i * n + j]: i dominates j */
-    int *count = (int *)(void *)(work + HEBO_ALIGN8(n * n)); /* dominators not yet peeled */
-    memset(dom, 0, n * n);
-    for (size_t i = 0; i < n; i++) {
-        count[i] = 0;
-        rank[i] = -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) {
-            int r = relation(f + i * n_obj, f + j * n_obj, n_obj);
-            if (r == 1) {
-                dom[i * n + j] = 1;
-                count[j]++;
-            } else if (r == -1) {
-                dom[j * n + i] = 1;
-                count[i]++;
-            }
-        }
     size_t assigned = 0;
     for (int front = 0; assigned < n; front++) {
         size_t before = assigned;
@@ -59,14 +43,104 @@ void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
         if (assigned == before)
             break; /* impossible for a strict partial order; guards NaN input */
         for (size_t i = 0; i < n; i++)
-            if (rank[i] == front)
-                for (size_t j = 0; j < n; j++)
-                    if (dom[i * n + j])
-                        count[j]--;
+            if (rank[i] == front) {
+                const unsigned char *di = dom + i * n;
+                for (size_t j = 0; j < n; j++) /* branch-free: vectorises */
+                    count[j] -= di[j];
+            }
     }
     for (size_t i = 0; i < n; i++)
         if (rank[i] < 0)
             rank[i] = (int)n; /* unranked (NaN objectives): last */
+}
+
+/* Objectives transposed onto the stack up to this many points and 4 objectives. */
+typedef long long nds_mask __attribute__((vector_size(32)));
+#define NDS_SOA_MAX 512
+
+HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
+                        unsigned char *work)
+{
+    unsigned char *dom = work; /* dom[i * n + j]: i dominates j */
+    int *count = (int *)(void *)(work + HEBO_ALIGN8(n * n)); /* dominators not yet peeled */
+    for (size_t i = 0; i < n; i++) {
+        count[i] = 0;
+        rank[i] = -1;
+    }
+    if (n <= NDS_SOA_MAX && n_obj >= 1 && n_obj <= 4) {
+        /* Every ordered pair, branch-free over objectives stored column by
+         * column: the same relation as relation() (a strictly better
+         * somewhere and b nowhere; NaN compares false both ways there too),
+         * four j at a time. */
+        double soa[4][NDS_SOA_MAX];
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < n_obj; k++)
+                soa[k][i] = f[i * n_obj + k];
+        for (size_t k = n_obj; k < 4; k++) /* unused objectives: equal everywhere */
+            for (size_t i = 0; i < n; i++)
+                soa[k][i] = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double a0 = soa[0][i], a1 = soa[1][i], a2 = soa[2][i], a3 = soa[3][i];
+            hebo_v4 va0 = HEBO_V4_SET1(a0), va1 = HEBO_V4_SET1(a1);
+            hebo_v4 va2 = HEBO_V4_SET1(a2), va3 = HEBO_V4_SET1(a3);
+            unsigned char *di = dom + i * n;
+            size_t j = 0;
+            for (; j + 4 <= n; j += 4) {
+                hebo_v4 b0 = HEBO_V4_LOAD(&soa[0][j]), b1 = HEBO_V4_LOAD(&soa[1][j]);
+                hebo_v4 b2 = HEBO_V4_LOAD(&soa[2][j]), b3 = HEBO_V4_LOAD(&soa[3][j]);
+                nds_mask ab = (nds_mask)(va0 < b0) | (nds_mask)(va1 < b1) |
+                              (nds_mask)(va2 < b2) | (nds_mask)(va3 < b3);
+                nds_mask bb = (nds_mask)(b0 < va0) | (nds_mask)(b1 < va1) |
+                              (nds_mask)(b2 < va2) | (nds_mask)(b3 < va3);
+                nds_mask d = ab & ~bb & 1;
+                for (int t = 0; t < 4; t++)
+                    di[j + (size_t)t] = (unsigned char)d[t];
+            }
+            for (; j < n; j++) {
+                int a_better = (a0 < soa[0][j]) | (a1 < soa[1][j]) | (a2 < soa[2][j]) |
+                               (a3 < soa[3][j]);
+                int b_better = (soa[0][j] < a0) | (soa[1][j] < a1) | (soa[2][j] < a2) |
+                               (soa[3][j] < a3);
+                di[j] = (unsigned char)(a_better & !b_better);
+            }
+            for (j = 0; j < n; j++)
+                count[j] += di[j];
+        }
+    } else {
+        memset(dom, 0, n * n);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++) {
+                int r = relation(f + i * n_obj, f + j * n_obj, n_obj);
+                if (r == 1) {
+                    dom[i * n + j] = 1;
+                    count[j]++;
+                } else if (r == -1) {
+                    dom[j * n + i] = 1;
+                    count[i]++;
+                }
+            }
+    }
+}
+
+HEBO_AVX2 static void nds_avx2(const double *f, size_t n, size_t n_obj, int *rank,
+                               unsigned char *work)
+{
+    nds_body(f, n, n_obj, rank, work);
+}
+static void nds_base(const double *f, size_t n, size_t n_obj, int *rank, unsigned char *work)
+{
+    nds_body(f, n, n_obj, rank, work);
+}
+void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
+                            unsigned char *work)
+{
+    if (HEBO_HAVE_AVX2())
+        nds_avx2(f, n, n_obj, rank, work);
+    else
+        nds_base(f, n, n_obj, rank, work);
+    /* Outside the AVX2 function: a tail call out of it would skip the
+     * vzeroupper that protects the SSE code of libm afterwards. */
+    peel_fronts(work, n, (int *)(void *)(work + HEBO_ALIGN8(n * n)), rank);
 }
 
 void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, double *cd,
