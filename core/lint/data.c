@@ -8,7 +8,7 @@
 
 /* Input values read for the scale summary; beyond it, rows are strided. */
 #define LINT_X_BUDGET 4000000u
-/* Classes counted one by one; beyond that only the majority share is skipped. */
+/* Classes counted one by one; with more, the class balance is not summarised. */
 #define LINT_MAX_CLASSES 4096u
 
 static void summarise_inputs(const dnnr_dataset *d, lint_data *out)
