@@ -391,10 +391,12 @@ START_TEST(single_changes)
         ck_assert_double_eq_tol(m[i].value.f, want[i], 1e-15);
         ck_assert_uint_eq(m[i].rank, i);
     }
-    fp[LR].lr_direction = 1; /* slow convergence: larger first */
+    fp[LR].lr_direction = 1; /* slow convergence: larger first, both steps */
     n = focus_alternatives(&params[LR], &fp[LR], DNNR_METRIC_ACCURACY, (dnnr_value){.f = 0.001},
                            m, 16);
     ck_assert_double_eq_tol(m[0].value.f, 1e-2, 1e-15);
+    ck_assert_double_eq_tol(m[1].value.f, 1e-1, 1e-15);
+    ck_assert_double_eq_tol(m[2].value.f, 1e-4, 1e-15);
     /* clamped to the bounds, duplicates dropped */
     n = focus_alternatives(&params[LR], &fp[LR], DNNR_METRIC_ACCURACY, (dnnr_value){.f = 5.0}, m,
                            16);
@@ -710,6 +712,30 @@ START_TEST(failures_are_evidence_against_a_change)
 }
 END_TEST
 
+START_TEST(a_gain_is_followed_a_step_further)
+{
+    fx f;
+    fx_setup u = {.hints = make_hints(LR, 0.9, "lr"), .target = NAN, .budget = 30,
+                  .options = "screening = false;"};
+    ck_assert_int_eq(fx_open(&f, &u), DNNR_OK);
+    fx_tell_start(&f, -0.5);
+    ck_assert_int_eq(fx_ask(&f), DNNR_OK);
+    ck_assert_double_eq_tol(f.cfg[LR].f, 1e-4, 1e-15);
+    fx_tell(&f, -0.4); /* smaller: worse */
+    ck_assert_int_eq(fx_ask(&f), DNNR_OK);
+    ck_assert_double_eq_tol(f.cfg[LR].f, 1e-2, 1e-15);
+    fx_tell(&f, -0.7); /* larger: better */
+    ck_assert_int_eq(fx_ask(&f), DNNR_OK);
+    ck_assert_double_eq_tol(f.cfg[LR].f, 1e-1, 1e-15); /* x100 before anything else */
+    ck_assert_ptr_nonnull(strstr(f.note, "a step further after a gain"));
+    fx_tell(&f, -0.6);
+    ck_assert_int_eq(fx_ask(&f), DNNR_OK);
+    ck_assert_int_eq(n_changed(&f, f.cfg), 1);
+    ck_assert(f.cfg[LR].f == 0.001); /* back to the ranking: another parameter */
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(an_sdk_1_0_host_and_no_hints)
 {
     fx f;
@@ -834,7 +860,8 @@ START_TEST(d1_finds_the_fix_within_ten_trainings)
     ck_assert_ptr_nonnull(fp);
     fprintf(fp,
             "name = \"focus_d1\";\nseed = 5;\nsubjects = [\"%s/configs/subjects/D1.cfg\"];\n"
-            "searchers = ( \"focus\" );\nplugin_paths = [\"%s\"];\nthreads = 1;\n"
+            "searchers = ( \"focus\", { name = \"focus\"; label = \"nolint\"; "
+            "options = { lint_weight = 0.0; }; } );\nplugin_paths = [\"%s\"];\nthreads = 1;\n"
             "budgets = [10];\nbudget_mode = \"cost\";\nrepeats = 2;\neval_runs = 2;\n"
             "metrics = [\"improvement\"];\n",
             DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR);
@@ -842,23 +869,27 @@ START_TEST(d1_finds_the_fix_within_ten_trainings)
     dnnr_error err = {{0}};
     ck_assert_msg(harness_run(dir, "out", 0, 0, &err) == DNNR_OK, "%s", err.msg);
     dnnr_journal_lines l = harness_journal(dir, "out", 1);
-    double best[2] = {0, 0};
-    int trials[2] = {0, 0};
+    /* with the lint's hints, and without them (names and trial 0's
+     * gradients alone: the blocked output points at act3) */
+    double best[2][2] = {{0, 0}, {0, 0}};
+    int trials[2][2] = {{0, 0}, {0, 0}};
     for (size_t i = 0; i < l.n; i++) {
         const dnnr_json *t = l.items[i];
         const char *who = dnnr__json_str(t, "searcher");
-        if (!who || strcmp(who, "focus"))
+        if (!who || (strcmp(who, "focus") && strcmp(who, "nolint")))
             continue;
-        int r = (int)dnnr__json_num(t, "repeat");
-        trials[r]++;
+        int k = who[0] == 'n', r = (int)dnnr__json_num(t, "repeat");
+        trials[k][r]++;
         double m = dnnr__json_num(t, "metric");
-        if (isfinite(m) && m > best[r])
-            best[r] = m;
+        if (isfinite(m) && m > best[k][r])
+            best[k][r] = m;
     }
-    for (int r = 0; r < 2; r++) {
-        ck_assert_msg(best[r] == 1.0, "repeat %d: best accuracy %g", r, best[r]);
-        ck_assert_int_le(trials[r], 11);
-    }
+    for (int k = 0; k < 2; k++)
+        for (int r = 0; r < 2; r++) {
+            ck_assert_msg(best[k][r] == 1.0, "%s repeat %d: best accuracy %g",
+                          k ? "nolint" : "focus", r, best[k][r]);
+            ck_assert_int_le(trials[k][r], 4); /* the start, then act3 -> sigmoid early */
+        }
     dnnr__journal_lines_free(&l);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -880,6 +911,7 @@ int main(void)
     tcase_add_test(tc, screening_promotion_and_target);
     tcase_add_test(tc, several_in_flight_without_duplicates);
     tcase_add_test(tc, failures_are_evidence_against_a_change);
+    tcase_add_test(tc, a_gain_is_followed_a_step_further);
     tcase_add_test(tc, an_sdk_1_0_host_and_no_hints);
     tcase_add_test(tc, bad_options_are_refused);
     tcase_add_test(tc, no_start_configuration);

@@ -32,6 +32,7 @@ static void focus_destroy(dnnr_searcher *s)
     h->free(h->ctx, s->pairs);
     h->free(h->ctx, s->moves);
     h->free(h->ctx, s->blocked);
+    h->free(h->ctx, s->boosted);
     h->free(h->ctx, s->move_cand);
     focus_codec_free(&s->codec);
     focus_params_free(h, s->space, s->params);
@@ -202,21 +203,38 @@ static void why_single(dnnr_searcher *s, size_t m, char *buf, size_t len)
     char text[160], why[200];
     focus_move_text(p, s->start[mv->param], mv->value, text, sizeof text);
     focus_param_why(s, mv->param, why, sizeof why);
-    focus_fmt(buf, len, "single change %s (suspicion %.2f: %s)", text,
-             s->params[mv->param].suspicion, why);
+    focus_fmt(buf, len, "single change %s (%ssuspicion %.2f: %s)", text,
+              s->boosted[m] ? "a step further after a gain; " : "",
+              s->params[mv->param].suspicion, why);
+}
+
+/* The next single change: a boosted step first, then the priority order. */
+static size_t pick_move(dnnr_searcher *s)
+{
+    for (size_t m = 0; m < s->n_moves; m++)
+        if (s->boosted[m] && s->move_cand[m] < 0 && !s->blocked[m])
+            return m;
+    while (s->next_move < s->n_moves) {
+        size_t m = s->next_move++;
+        if (s->move_cand[m] < 0 && !s->blocked[m])
+            return m;
+    }
+    return SIZE_MAX;
 }
 
 static int next_single(dnnr_searcher *s, dnnr_trial_request *req)
 {
     dnnr_value *cfg = req->config; /* the host's buffer serves as scratch */
-    while (s->next_move < s->n_moves) {
-        size_t m = s->next_move++;
-        if (s->blocked[m])
-            continue;
+    for (;;) {
+        size_t m = pick_move(s);
+        if (m == SIZE_MAX)
+            break;
         memcpy(cfg, s->start, s->d * sizeof *cfg);
         cfg[s->moves[m].param] = s->moves[m].value;
-        if (focus_known(s, cfg))
+        if (focus_known(s, cfg)) {
+            s->blocked[m] = 1; /* never again */
             continue;
+        }
         size_t ci;
         int rc = new_cand(s, CK_SINGLE, cfg, &ci);
         if (rc)
@@ -413,8 +431,13 @@ static int focus_tell(dnnr_searcher *s, const dnnr_trial_result *res)
     c->full_ok = ok;
     c->full_y = y;
     c->stage = CS_DONE;
-    if (!ok && c->kind == CK_SINGLE)
+    /* A failure, or a result worse than the faulty model's, is evidence
+     * against the change and the larger steps the same way (screens are
+     * too noisy for "worse": only their failures count). */
+    if (c->kind == CK_SINGLE && (!ok || y > s->start_y))
         focus_block(s, (size_t)c->move[0]);
+    if (c->kind == CK_SINGLE && focus_improved(s, c))
+        focus_boost(s, (size_t)c->move[0]);
     int rc = focus_observe(s, c->config, y, res->trial_id);
     if (rc)
         return rc;

@@ -9,7 +9,8 @@
  *     neighbours on the ordered scale;
  *   - log-like numbers (the learning rate even when declared linear, log
  *     parameters, wide positive ranges): x10, /10, x100, /100, x3, /3,
- *     clamped to the bounds, the direction the symptoms favour first;
+ *     clamped to the bounds; when the symptoms favour a direction, its
+ *     x10 and x100 come first;
  *   - other floats: +-10 % and +-25 % of the range; integers: +-1, +-2.
  * A move's priority is the parameter's suspicion times decay^k for its k-th
  * alternative, so the best guesses of several suspects interleave before
@@ -172,13 +173,22 @@ static size_t numeric(const dnnr_param *p, const focus_param *fp, dnnr_value sta
     double x = p->kind == DNNR_PARAM_FLOAT ? start.f : (double)start.i;
     size_t n = 0;
     if (fp->log_like && x > 0) {
-        static const double factors[] = {10, 100, 3};
-        for (size_t f = 0; f < 3; f++)
-            for (int s = 0; s < 2; s++) {
-                int sign = s == 0 ? dir : -dir;
-                double v = sign > 0 ? x * factors[f] : x / factors[f];
-                n = push(out, n, max, p, start, number(p, v), sign, factors[f]);
-            }
+        /* (factor, 1 = the preferred direction / -1 = the other). With no
+         * symptom to go by, the two directions alternate; when one points
+         * the way (a learning rate too small for slow convergence), both of
+         * its steps come before the other direction, as AutoTrainer's x10
+         * tries do. */
+        static const struct { double f; int same; } alternate[] = {
+            {10, 1}, {10, -1}, {100, 1}, {100, -1}, {3, 1}, {3, -1}};
+        static const struct { double f; int same; } directed[] = {
+            {10, 1}, {100, 1}, {10, -1}, {3, 1}, {100, -1}, {3, -1}};
+        int has_dir = fp->role == FOCUS_ROLE_LR && fp->lr_direction != 0;
+        for (size_t k = 0; k < 6; k++) {
+            double f = has_dir ? directed[k].f : alternate[k].f;
+            int sign = (has_dir ? directed[k].same : alternate[k].same) * dir;
+            double v = sign > 0 ? x * f : x / f;
+            n = push(out, n, max, p, start, number(p, v), sign, f);
+        }
         return n;
     }
     double range = p->hi - p->lo;

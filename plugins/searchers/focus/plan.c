@@ -162,8 +162,9 @@ int focus_after_start(dnnr_searcher *s, const dnnr_trial_result *res)
     }
     size_t nm = s->n_moves ? s->n_moves : 1;
     s->blocked = h->alloc(h->ctx, nm, 1);
+    s->boosted = h->alloc(h->ctx, nm, 1);
     s->move_cand = h->alloc(h->ctx, nm, sizeof *s->move_cand);
-    if (!s->blocked || !s->move_cand)
+    if (!s->blocked || !s->boosted || !s->move_cand)
         return DNNR_ENOMEM;
     for (size_t m = 0; m < s->n_moves; m++)
         s->move_cand[m] = -1;
@@ -193,6 +194,21 @@ void focus_block(dnnr_searcher *s, size_t m)
             s->blocked[k] = 1;
 }
 
+void focus_boost(dnnr_searcher *s, size_t m)
+{
+    const focus_move *mv = &s->moves[m];
+    if (mv->direction == 0)
+        return;
+    size_t next = SIZE_MAX;
+    for (size_t k = 0; k < s->n_moves; k++)
+        if (s->moves[k].param == mv->param && s->moves[k].direction == mv->direction &&
+            s->moves[k].magnitude > mv->magnitude &&
+            (next == SIZE_MAX || s->moves[k].magnitude < s->moves[next].magnitude))
+            next = k;
+    if (next != SIZE_MAX && !s->blocked[next] && s->move_cand[next] < 0)
+        s->boosted[next] = 1;
+}
+
 void focus_decide(dnnr_searcher *s, cand *c)
 {
     if (c->stage != CS_SCREENED || !s->baseline_known)
@@ -201,8 +217,11 @@ void focus_decide(dnnr_searcher *s, cand *c)
         c->stage = CS_DONE; /* failed even briefly: evidence against the change */
         return;
     }
-    if (!isfinite(s->baseline_y) || c->screen_y < s->baseline_y - s->opt.screen_margin)
+    if (!isfinite(s->baseline_y) || c->screen_y < s->baseline_y - s->opt.screen_margin) {
         c->stage = CS_PROMOTED;
+        if (c->kind == CK_SINGLE)
+            focus_boost(s, (size_t)c->move[0]);
+    }
 }
 
 size_t focus_settle(dnnr_searcher *s, phase ph)

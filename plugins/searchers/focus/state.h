@@ -62,6 +62,7 @@ struct dnnr_searcher {
     size_t n_moves, next_move;
     unsigned char *blocked; /* per move: evidence against it */
     int32_t *move_cand;     /* per move: its single-change candidate, -1 = none */
+    unsigned char *boosted; /* per move: the next step after a gain, tried first */
 
     cand *cands;
     size_t n_cands, cap_cands;
@@ -112,6 +113,8 @@ double focus_spent_share(const dnnr_searcher *s);
 double focus_left(const dnnr_searcher *s);
 /* Evidence against move m: it and the larger steps the same way. */
 void focus_block(dnnr_searcher *s, size_t m);
+/* Move m gained: its next step the same way goes to the front. */
+void focus_boost(dnnr_searcher *s, size_t m);
 /* Record a full-fidelity observation; DNNR_OK or DNNR_ENOMEM. */
 int focus_observe(dnnr_searcher *s, const dnnr_value *config, double y, uint64_t trial);
 /* The configuration was proposed before (the start, any candidate). */
