@@ -6,6 +6,12 @@
  *       seeds: N for seeds 0..N-1, or A-B for seeds A..B-1 (one process per
  *       seed spreads a run over cores)
  *   bench_search suggest-time <dim> <observations> <repeats> [options]
+ *       the first model-based ask after that many observations (a cold
+ *       fit: n_init = observations - 1)
+ *   bench_search suggest-time-run <dim> <observations> <repeats> [options]
+ *       the ask after that many observations in a run with the default
+ *       initial design (steady state: earlier fits happened), plus the mean
+ *       and largest model-based ask time of the run
  *   bench_search gp-profile <n> <dims> <repeats>
  *       CPU time of the GP's pieces on n random rows of dims inputs (one
  *       objective evaluation and its parts, 100 predictions), the least
@@ -189,6 +195,45 @@ static int gp_profile(int argc, char **argv)
     return 0;
 }
 
+/* Steady state: a run with the default initial design on Ackley-dim; the
+ * CPU time of the ask that follows @p obs observations (the model has been
+ * fitted before, so a warm start has something to start from), and the
+ * mean and largest ask time over the model-based asks up to it. */
+static int suggest_time_run(int argc, char **argv)
+{
+    if (argc < 5)
+        return 2;
+    int dim = atoi(argv[2]);
+    int obs = atoi(argv[3]);
+    int repeats = atoi(argv[4]);
+    const char *options = argc > 5 ? argv[5] : "";
+    if (dim < 1 || obs < dim + 3 || repeats < 1)
+        return 2;
+    size_t evals = (size_t)obs + 1;
+    double *r = calloc(evals, sizeof *r), *ask = calloc(evals, sizeof *ask);
+    if (!r || !ask)
+        return 1;
+    for (int rep = 0; rep < repeats; rep++) {
+        if (hebo_drive_timed(dnnr_plugin_hebo_entry(), options, (uint64_t)rep + 1, "ackley", dim,
+                             evals, r, NULL, ask) != 0)
+            return 1;
+        /* the first model-based ask follows dim + 2 observations (start + d + 1 Sobol) */
+        double sum = 0.0, top = 0.0;
+        size_t first = (size_t)dim + 2, count = 0;
+        for (size_t t = first; t < evals; t++, count++) {
+            sum += ask[t];
+            top = ask[t] > top ? ask[t] : top;
+        }
+        printf("{\"dim\": %d, \"observations\": %d, \"repeat\": %d, \"suggest_seconds\": %.4f, "
+               "\"mean_model_ask\": %.4f, \"max_model_ask\": %.4f, \"regret\": %.6g}\n",
+               dim, obs, rep, ask[evals - 1], sum / (double)count, top, r[evals - 1]);
+        fflush(stdout);
+    }
+    free(r);
+    free(ask);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int rc = 2;
@@ -196,11 +241,14 @@ int main(int argc, char **argv)
         rc = regret(argc, argv);
     else if (argc > 1 && strcmp(argv[1], "suggest-time") == 0)
         rc = suggest_time(argc, argv);
+    else if (argc > 1 && strcmp(argv[1], "suggest-time-run") == 0)
+        rc = suggest_time_run(argc, argv);
     else if (argc > 1 && strcmp(argv[1], "gp-profile") == 0)
         rc = gp_profile(argc, argv);
     if (rc == 2)
         fprintf(stderr, "usage: bench_search regret <hebo|random> <function> <dim|0> <seeds> "
                         "<evals> [options]\n       bench_search suggest-time <dim> <obs> "
-                        "<repeats> [options]\n       bench_search gp-profile <n> <dims> <repeats>\n");
+                        "<repeats> [options]\n       bench_search suggest-time-run <dim> <obs> <repeats> "
+                        "[options]\n       bench_search gp-profile <n> <dims> <repeats>\n");
     return rc;
 }

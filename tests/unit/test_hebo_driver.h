@@ -42,9 +42,25 @@ static void hebo_driver_log(void *ctx, dnnr_log_level level, const char *fmt, ..
  * time of this thread spent inside ask() (CPU rather than wall-clock time,
  * so a loaded machine does not inflate it).
  */
+static int hebo_drive_timed(const dnnr_plugin_desc *searcher, const char *options,
+                            uint64_t seed, const char *function, int dim, size_t n_evals,
+                            double *regret, double *seconds, double *ask_seconds);
+
 static int hebo_drive(const dnnr_plugin_desc *searcher, const char *options, uint64_t seed,
                       const char *function, int dim, size_t n_evals, double *regret,
                       double *seconds)
+{
+    return hebo_drive_timed(searcher, options, seed, function, dim, n_evals, regret, seconds,
+                            NULL);
+}
+
+/**
+ * As hebo_drive; @p ask_seconds (may be NULL; n_evals entries) receives the
+ * CPU time of each ask (entry 0, the start trial, is 0).
+ */
+static int hebo_drive_timed(const dnnr_plugin_desc *searcher, const char *options,
+                            uint64_t seed, const char *function, int dim, size_t n_evals,
+                            double *regret, double *seconds, double *ask_seconds)
 {
     dnnr_error err = {{0}};
     char loader_opts[128];
@@ -91,6 +107,8 @@ static int hebo_drive(const dnnr_plugin_desc *searcher, const char *options, uin
     for (size_t t = 0; t < n_evals && rc == DNNR_OK; t++) {
         if (t == 0) {
             memcpy(config, an.start, d * sizeof *config);
+            if (ask_seconds)
+                ask_seconds[0] = 0.0;
         } else {
             dnnr_trial_request req = {.struct_size = sizeof req, .trial_id = t, .config = config,
                                       .warm_start = -1};
@@ -98,7 +116,10 @@ static int hebo_drive(const dnnr_plugin_desc *searcher, const char *options, uin
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
             rc = si->ask(s, &req);
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-            spent += (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+            double took = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+            spent += took;
+            if (ask_seconds)
+                ask_seconds[t] = took;
             if (rc != DNNR_OK) {
                 fprintf(stderr, "ask: %s\n", dnnr__host_last_error(sh));
                 break;

@@ -1,8 +1,8 @@
 /* hebo's fast paths against the plain loops they replaced: the blocked
  * Cholesky, inverse and gradient, the batched prediction, the multi-column
  * triangular solve, the block cross kernel and the branch-free
- * non-dominated sort. Where the fast path keeps the arithmetic of the plain
- * one the comparison is bit for bit. */
+ * non-dominated sort (bit for bit: they keep the arithmetic of the plain
+ * loops), and vmath.h's exp, expm1 and log against libm (in ulps). */
 #include <check.h>
 #include <float.h>
 #include <math.h>
@@ -16,6 +16,7 @@
 #include "kernel.h"
 #include "linalg.h"
 #include "nsga2.h"
+#include "vmath.h"
 #include "warp.h"
 
 static dnnr_host *make_host(void)
@@ -427,6 +428,61 @@ START_TEST(branch_free_sort_matches_definition)
 }
 END_TEST
 
+/* Distance in units in the last place of @p ref (libm, within 1 ulp itself). */
+static double ulps(double got, double ref)
+{
+    if (isnan(ref))
+        return isnan(got) ? 0.0 : INFINITY;
+    if (isinf(ref) || ref == 0.0)
+        return got == ref ? 0.0 : INFINITY;
+    double ulp = nextafter(fabs(ref), INFINITY) - fabs(ref);
+    return fabs(got - ref) / ulp;
+}
+
+/* x = lo + (hi - lo) u, or log-uniform magnitudes with random sign when hi < 0 */
+static double draw(dnnr_rng *rng, double lo, double hi)
+{
+    if (hi < 0) /* 10^U(lo, -hi), either sign */
+        return (dnnr_rng_uniform(rng) < 0.5 ? -1 : 1) * pow(10, lo + (-hi - lo) * dnnr_rng_uniform(rng));
+    return lo + (hi - lo) * dnnr_rng_uniform(rng);
+}
+
+START_TEST(vmath_matches_libm)
+{
+    dnnr_rng rng;
+    dnnr_rng_init(&rng, 77);
+    double worst_exp = 0, worst_expm1 = 0, worst_log = 0;
+    for (int i = 0; i < 200000; i++) {
+        double x = draw(&rng, -750, 712);
+        worst_exp = fmax(worst_exp, ulps(hebo_exp1(x), exp(x)));
+        x = draw(&rng, -18, -0.5); /* tiny to moderate, both signs */
+        worst_exp = fmax(worst_exp, ulps(hebo_exp1(x), exp(x)));
+        worst_expm1 = fmax(worst_expm1, ulps(hebo_expm1_1(x), expm1(x)));
+        x = draw(&rng, -60, 8);
+        worst_expm1 = fmax(worst_expm1, ulps(hebo_expm1_1(x), expm1(x)));
+        x = pow(10, draw(&rng, -322, 308));
+        worst_log = fmax(worst_log, ulps(hebo_log1(x), log(x)));
+        x = 1 + draw(&rng, -16, -0.3);
+        worst_log = fmax(worst_log, ulps(hebo_log1(x), log(x)));
+    }
+    ck_assert_msg(worst_exp <= 2 && worst_expm1 <= 2 && worst_log <= 2,
+                  "exp %g, expm1 %g, log %g ulp", worst_exp, worst_expm1, worst_log);
+    ck_assert_double_eq(hebo_exp1(0), 1);
+    ck_assert_double_eq(hebo_exp1(-800), 0);
+    ck_assert(isinf(hebo_exp1(800)) && isnan(hebo_exp1(NAN)));
+    ck_assert_double_eq(hebo_expm1_1(-800), -1);
+    ck_assert(hebo_log1(1) == 0 && isinf(hebo_log1(INFINITY)) && hebo_log1(0) == -INFINITY);
+    ck_assert(isnan(hebo_log1(-1)) && isnan(hebo_log1(NAN)));
+    ck_assert_double_eq_tol(hebo_log1(0x1p-1074), -744.44007192138126, 1e-12);
+    /* four lanes give the bits of four scalars */
+    const double xs[4] = {-3.25, 0.125, -700.5, 1e-9};
+    hebo_v4 v = HEBO_V4_LOAD(xs), y;
+    hebo_v4_exp(&y, &v);
+    for (int t = 0; t < 4; t++)
+        ck_assert_double_eq(y[t], hebo_exp1(xs[t]));
+}
+END_TEST
+
 static Suite *hebo_fast_suite(void)
 {
     Suite *s = suite_create("hebo_fast");
@@ -446,6 +502,10 @@ static Suite *hebo_fast_suite(void)
     tcase_set_timeout(ga, 30);
     tcase_add_test(ga, branch_free_sort_matches_definition);
     suite_add_tcase(s, ga);
+    TCase *vm = tcase_create("vmath");
+    tcase_set_timeout(vm, 30);
+    tcase_add_test(vm, vmath_matches_libm);
+    suite_add_tcase(s, vm);
     return s;
 }
 

@@ -2,6 +2,7 @@
  * unconstrained parameters, one run from the initial values and the others
  * from paramz-style random draws (u ~ N(0,1), priored parameters drawn from
  * their priors); the lowest objective wins. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -62,7 +63,9 @@ static double objective_cb(void *ctx, const double *u, double *grad)
     return hebo_gp_objective(ctx, u, grad);
 }
 
-int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng)
+int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng) { return hebo_gp_fit_warm(gp, rng, NULL, NULL); }
+
+int hebo_gp_fit_warm(hebo_gp *gp, dnnr_rng *rng, const double *warm_u, double *best_u_out)
 {
     const hebo_gp_config *cfg = hebo_gp_cfg(gp);
     const dnnr_host *host = hebo_gp_host(gp);
@@ -74,22 +77,32 @@ int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng)
     hebo_lbfgs_config lc;
     hebo_lbfgs_config_default(&lc);
     lc.max_iter = lc.max_eval = cfg->max_iter;
+    lc.factr = cfg->ftol / DBL_EPSILON;
     double best = INFINITY;
     int restarts = cfg->restarts > 0 ? cfg->restarts : 1;
+    if (warm_u && cfg->refit_restarts > 0)
+        restarts = cfg->refit_restarts;
     for (int r = 0; r < restarts; r++) {
-        if (r == 0)
+        /* Cold: HEBO's initial values, then random draws. Warm: the warm
+         * start, then HEBO's initial values, then random draws. */
+        int kind = warm_u ? (r < 2 ? 1 - r : 2) : (r < 1 ? 0 : 2); /* 1 warm, 0 initial */
+        if (kind == 1) {
+            memcpy(u, warm_u, nt * sizeof *u);
+        } else if (kind == 0) {
             hebo_gp_initial_theta(gp, theta);
-        else
+            hebo_gp_theta_to_u(gp, theta, u);
+        } else {
             random_start(gp, rng, theta);
-        hebo_gp_theta_to_u(gp, theta, u);
+            hebo_gp_theta_to_u(gp, theta, u);
+        }
         double fx;
         int ne = hebo_lbfgs(host, &lc, objective_cb, gp, nt, u, &fx);
         if (ne == DNNR_ENOMEM) {
             host->free(host->ctx, buf);
             return DNNR_ENOMEM;
         }
-        host->log(host->ctx, DNNR_LOG_DEBUG, "hebo: fit run %d: %d evaluations, -log posterior %g",
-                  r, ne, fx);
+        host->log(host->ctx, DNNR_LOG_DEBUG, "hebo: fit run %d%s: %d evaluations, -log posterior %g",
+                  r, kind == 1 ? " (warm)" : "", ne, fx);
         if (ne < 0 || !isfinite(fx))
             continue; /* a failed restart is ignored, as paramz's robust mode does */
         if (fx < best) {
@@ -100,6 +113,8 @@ int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng)
     int rc = 0;
     if (isfinite(best)) {
         hebo_gp_u_to_theta(gp, best_u, hebo_gp_theta(gp));
+        if (best_u_out)
+            memcpy(best_u_out, best_u, nt * sizeof *best_u);
     } else {
         hebo_gp_initial_theta(gp, hebo_gp_theta(gp));
         rc = -1;

@@ -6,6 +6,7 @@
 
 #include "kernel.h"
 #include "linalg.h"
+#include "vmath.h"
 #include "warp.h"
 
 #define LN_2PI 1.8378770664093453
@@ -45,6 +46,8 @@ void hebo_gp_config_default(hebo_gp_config *cfg)
         .warp_prior_sigma = 0.75,
         .restarts = 10,
         .max_iter = 200,
+        .ftol = 1e7 * DBL_EPSILON,
+        .refit_restarts = 0,
     };
 }
 
@@ -106,7 +109,8 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     memcpy(gp->col_hi, col_hi, dims * sizeof *x);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < dims; j++)
-            gp->log_u[i * dims + j] = log((x[i * dims + j] - col_lo[j]) / (col_hi[j] - col_lo[j]));
+            gp->log_u[i * dims + j] =
+                hebo_log1((x[i * dims + j] - col_lo[j]) / (col_hi[j] - col_lo[j]));
 
     /* The GP standardises its targets itself (mean, population std). */
     double mean = 0.0, var = 0.0;
@@ -202,34 +206,91 @@ static double log_gamma_pdf(double t, double shape, double rate, double *dt)
     return shape * log(rate) - lgamma(shape) + (shape - 1.0) * log(t) - rate * t;
 }
 
-/* Kumaraswamy on a precomputed ln u: u^a = exp(a ln u) and
- * (1 - u^a)^b = exp(b ln(1 - u^a)) cost three transcendental calls where
- * pow() costs more, and the objective warps n x D inputs per evaluation.
- * Same values as hebo_kumaraswamy (warp.c), which the tests check. */
-static double warp_log(double log_u, double a, double b, double *dwa, double *dwb)
+/* Kumaraswamy on ln u: u^a = exp(a ln u) and (1 - u^a)^b =
+ * exp(b ln(1 - u^a)), four columns at a time with vmath.h (the objective
+ * warps n x D inputs per evaluation, NSGA-II D per candidate). @p src holds
+ * ln u, or, with @p src_is_x, the inputs x themselves, normalised with
+ * lo and hi first. Rows of @p dims; @p dwa and @p dwb (may be NULL) receive
+ * the derivatives in a and b. A column tail goes through lane 0 of the same
+ * code, so every value is the same bits whichever way it is reached. Same
+ * values as hebo_kumaraswamy (warp.c) to round-off. */
+#define WARP_V4(lu, av, bv, w, dwa, dwb)                                                          \
+    do {                                                                                          \
+        hebo_v4 al_ = (av) * (lu), ua_, om_, lom_, bl_, pb_;                                      \
+        hebo_v4_exp(&ua_, &al_);                                                                  \
+        hebo_v4_expm1(&om_, &al_);                                                                \
+        om_ = -om_;                                                                               \
+        hebo_v4_log(&lom_, &om_);                                                                 \
+        bl_ = (bv) * lom_;                                                                        \
+        hebo_v4_exp(&pb_, &bl_);                                                                  \
+        (w) = 1.0 - pb_;                                                                          \
+        (dwa) = (bv) * (pb_ / om_) * ua_ * (lu);                                                  \
+        (dwb) = -pb_ * lom_;                                                                      \
+    } while (0)
+
+HEBO_BODY void warp_body(const double *src, int src_is_x, const double *lo, const double *hi,
+                         size_t rows, size_t dims, const double *a, const double *b, double *w,
+                         double *dwa, double *dwb)
 {
-    double ua = exp(a * log_u);
-    double one_minus = -expm1(a * log_u);
-    double log_om = log(one_minus);
-    double pb = exp(b * log_om);
-    if (dwa) {
-        *dwa = b * (pb / one_minus) * ua * log_u;
-        *dwb = -pb * log_om;
+    for (size_t i = 0; i < rows; i++) {
+        const double *si = src + i * dims;
+        size_t j = 0;
+        for (; j + 4 <= dims; j += 4) {
+            hebo_v4 lu = HEBO_V4_LOAD(si + j), wv, da, db;
+            if (src_is_x) {
+                hebo_v4 u = (lu - HEBO_V4_LOAD(lo + j)) / (HEBO_V4_LOAD(hi + j) - HEBO_V4_LOAD(lo + j));
+                hebo_v4_log(&lu, &u);
+            }
+            WARP_V4(lu, HEBO_V4_LOAD(a + j), HEBO_V4_LOAD(b + j), wv, da, db);
+            HEBO_V4_STORE(w + i * dims + j, wv);
+            if (dwa) {
+                HEBO_V4_STORE(dwa + i * dims + j, da);
+                HEBO_V4_STORE(dwb + i * dims + j, db);
+            }
+        }
+        for (; j < dims; j++) {
+            hebo_v4 lu = HEBO_V4_SET1(si[j]), wv, da, db;
+            if (src_is_x) {
+                hebo_v4 u = HEBO_V4_SET1((si[j] - lo[j]) / (hi[j] - lo[j]));
+                hebo_v4_log(&lu, &u);
+            }
+            WARP_V4(lu, HEBO_V4_SET1(a[j]), HEBO_V4_SET1(b[j]), wv, da, db);
+            w[i * dims + j] = wv[0];
+            if (dwa) {
+                dwa[i * dims + j] = da[0];
+                dwb[i * dims + j] = db[0];
+            }
+        }
     }
-    return 1.0 - pb;
+}
+
+HEBO_AVX2 static void warp_avx2(const double *src, int src_is_x, const double *lo,
+                                const double *hi, size_t rows, size_t dims, const double *a,
+                                const double *b, double *w, double *dwa, double *dwb)
+{
+    warp_body(src, src_is_x, lo, hi, rows, dims, a, b, w, dwa, dwb);
+}
+static void warp_base(const double *src, int src_is_x, const double *lo, const double *hi,
+                      size_t rows, size_t dims, const double *a, const double *b, double *w,
+                      double *dwa, double *dwb)
+{
+    warp_body(src, src_is_x, lo, hi, rows, dims, a, b, w, dwa, dwb);
+}
+static void warp(const hebo_gp *gp, const double *src, int src_is_x, size_t rows,
+                 const double *theta, double *w, double *dwa, double *dwb)
+{
+    const double *a = theta + HEBO_TH_A(gp->dims, 0), *b = theta + HEBO_TH_B(gp->dims, 0);
+    if (HEBO_HAVE_AVX2())
+        warp_avx2(src, src_is_x, gp->col_lo, gp->col_hi, rows, gp->dims, a, b, w, dwa, dwb);
+    else
+        warp_base(src, src_is_x, gp->col_lo, gp->col_hi, rows, gp->dims, a, b, w, dwa, dwb);
 }
 
 /* Warped training inputs and their derivatives for the current theta. */
 static void warp_inputs(hebo_gp *gp, const double *theta, int with_grad)
 {
-    size_t n = gp->n, dims = gp->dims;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < dims; j++) {
-            size_t at = i * dims + j;
-            gp->w[at] = warp_log(gp->log_u[at], theta[HEBO_TH_A(dims, j)],
-                                 theta[HEBO_TH_B(dims, j)], with_grad ? &gp->dwa[at] : NULL,
-                                 with_grad ? &gp->dwb[at] : NULL);
-        }
+    warp(gp, gp->log_u, 0, gp->n, theta, gp->w, with_grad ? gp->dwa : NULL,
+         with_grad ? gp->dwb : NULL);
 }
 
 /* Factor K and set alpha = K^-1 y; returns ln|K|/2 or NAN. */
@@ -349,10 +410,7 @@ void hebo_gp_predict_pointwise(hebo_gp *gp, const double *x, size_t m, double *m
     double *ks = gp->work; /* n doubles; the gradient workspace is idle now */
     const double *theta = gp->theta;
     for (size_t r = 0; r < m; r++) {
-        for (size_t j = 0; j < dims; j++)
-            wstar[j] = warp_log(log((x[r * dims + j] - gp->col_lo[j]) /
-                                    (gp->col_hi[j] - gp->col_lo[j])),
-                                theta[HEBO_TH_A(dims, j)], theta[HEBO_TH_B(dims, j)], NULL, NULL);
+        warp(gp, x + r * dims, 1, 1, theta, wstar, NULL, NULL);
         hebo_kernel_cross_t(wstar, gp->wt, n, dims, theta, ks);
         double mu = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -379,15 +437,10 @@ void hebo_gp_predict(hebo_gp *gp, const double *x, size_t m, double *mean, doubl
     double *kb = gp->pred_k, *pw = gp->pred_w, *pwt = gp->pred_wt;
     for (size_t c0 = 0; c0 < m; c0 += PRED_CHUNK) {
         size_t cm = m - c0 < PRED_CHUNK ? m - c0 : PRED_CHUNK;
+        warp(gp, x + c0 * dims, 1, cm, theta, pw, NULL, NULL);
         for (size_t r = 0; r < cm; r++)
-            for (size_t j = 0; j < dims; j++) {
-                double v = warp_log(log((x[(c0 + r) * dims + j] - gp->col_lo[j]) /
-                                        (gp->col_hi[j] - gp->col_lo[j])),
-                                    theta[HEBO_TH_A(dims, j)], theta[HEBO_TH_B(dims, j)], NULL,
-                                    NULL);
-                pw[r * dims + j] = v;
-                pwt[j * cm + r] = v;
-            }
+            for (size_t j = 0; j < dims; j++)
+                pwt[j * cm + r] = pw[r * dims + j];
         hebo_kernel_cross_block(gp->w, n, dims, pwt, cm, theta, kb);
         double mu[PRED_CHUNK] = {0}, explained[PRED_CHUNK] = {0};
         for (size_t i = 0; i < n; i++)

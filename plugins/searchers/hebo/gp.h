@@ -24,6 +24,16 @@ typedef struct hebo_gp_config {
     double warp_prior_sigma;  /**< LogGaussian sigma, 0.75 */
     int restarts;             /**< optimisation runs in all, 10 */
     int max_iter;             /**< L-BFGS iterations and evaluations per run, 200 */
+    /**
+     * A run stops when an iteration lowers the objective by less than this
+     * share of it (scipy's factr * machine epsilon); 1e7 * DBL_EPSILON.
+     */
+    double ftol;
+    /**
+     * Runs in all when hebo_gp_fit_warm gets a warm start: the warm start,
+     * HEBO's initial values, then random draws. 0 means restarts.
+     */
+    int refit_restarts;
 } hebo_gp_config;
 
 /** The defaults of SEARCHERS.md A.5.2 and A.5.4. */
@@ -61,6 +71,16 @@ double hebo_gp_objective(hebo_gp *gp, const double *u, double *grad);
  * worked (or K cannot be factored), or DNNR_ENOMEM.
  */
 int hebo_gp_fit(hebo_gp *gp, dnnr_rng *rng);
+
+/**
+ * As hebo_gp_fit, but when @p warm_u (unconstrained, hebo_gp_n_params
+ * entries; may be NULL) is given, the runs are: one from @p warm_u
+ * (typically the previous fit's optimum), one from HEBO's initial values,
+ * then random draws, refit_restarts runs in all (restarts when 0). Without
+ * @p warm_u it is exactly hebo_gp_fit. @p best_u (may be NULL) receives the
+ * winning run's unconstrained optimum, the warm start for the next fit.
+ */
+int hebo_gp_fit_warm(hebo_gp *gp, dnnr_rng *rng, const double *warm_u, double *best_u);
 
 /** Factor K at the current theta for prediction. Returns 0 or -1. */
 int hebo_gp_condition(hebo_gp *gp);

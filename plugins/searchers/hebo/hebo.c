@@ -9,6 +9,7 @@
 #include <dnnrepair/dnnrepair.h>
 
 #include "hebo.h"
+#include "kernel.h"
 
 /* Larger spaces would need heap buffers in suggest.c; no subject comes close. */
 #define HEBO_MAX_PARAMS 512
@@ -36,6 +37,7 @@ static int read_options(const dnnr_host *h, hebo_options *o, size_t d, uint32_t 
     o->mace_eps = 1e-4;
     o->topup_tries = 4;
     int64_t restarts = o->gp.restarts, max_iter = o->gp.max_iter;
+    int64_t refit_restarts = o->gp.refit_restarts;
     int64_t pop = (int64_t)o->ga.pop_size, gens = (int64_t)o->ga.n_gen;
     const char *failed = "worst";
     int rc = 0;
@@ -62,6 +64,9 @@ static int read_options(const dnnr_host *h, hebo_options *o, size_t d, uint32_t 
     rc |= read_float(h, "warp_prior_sigma", &o->gp.warp_prior_sigma);
     rc |= read_int(h, "fit_restarts", &restarts);
     rc |= read_int(h, "fit_max_iter", &max_iter);
+    rc |= h->option_bool(h->ctx, "fit_warm_start", 0, &o->warm_start);
+    rc |= read_int(h, "fit_refit_restarts", &refit_restarts);
+    rc |= read_float(h, "fit_ftol", &o->gp.ftol);
     rc |= read_int(h, "population", &pop);
     rc |= read_int(h, "generations", &gens);
     rc |= read_float(h, "sbx_eta", &o->ga.sbx_eta);
@@ -91,13 +96,16 @@ static int read_options(const dnnr_host *h, hebo_options *o, size_t d, uint32_t 
     if (o->n_init < 1 || o->batch_size < 1 || restarts < 1 || max_iter < 1 || pop < 4 ||
         gens < 1 || pop > 100000 || !(o->gp.warp_hi > 0.0) || !(o->kappa_delta > 0.0) ||
         !(o->gp.noise_prior_sigma > 0.0) || !(o->gp.warp_prior_sigma > 0.0) ||
-        !(o->gp.mat_var_shape > 0.0) || !(o->gp.mat_var_rate > 0.0)) {
+        !(o->gp.mat_var_shape > 0.0) || !(o->gp.mat_var_rate > 0.0) || refit_restarts < 0 ||
+        refit_restarts > 1000000 || !(o->gp.ftol >= 0.0)) {
         h->set_error(h->ctx, "an option is out of range (n_init, batch_size, fit_restarts, "
-                             "fit_max_iter, generations >= 1; population >= 4; priors > 0)");
+                             "fit_max_iter, generations >= 1; population >= 4; priors > 0; "
+                             "fit_refit_restarts, fit_ftol >= 0)");
         return DNNR_EINVAL;
     }
     o->gp.restarts = (int)restarts;
     o->gp.max_iter = (int)max_iter;
+    o->gp.refit_restarts = (int)refit_restarts;
     o->ga.pop_size = (size_t)pop;
     o->ga.n_gen = (size_t)gens;
     return DNNR_OK;
@@ -147,7 +155,8 @@ static int hebo_create(const dnnr_searcher_init *init, dnnr_searcher **out)
     s->key_pick = h->rng_key(h->ctx, "hebo.batch");
     s->key_pop = h->rng_key(h->ctx, "hebo.population");
     s->sobol = hebo_sobol_create(h, s->d, h->rng_key(h->ctx, "hebo.sobol"));
-    if (!s->sobol) {
+    s->warm_u = h->alloc(h->ctx, HEBO_N_THETA(s->design.gp_dims), sizeof *s->warm_u);
+    if (!s->sobol || !s->warm_u) {
         hebo_destroy(s);
         return DNNR_ENOMEM;
     }
@@ -161,6 +170,7 @@ static void hebo_destroy(dnnr_searcher *s)
         return;
     const dnnr_host *h = s->host;
     hebo_sobol_destroy(s->sobol);
+    h->free(h->ctx, s->warm_u);
     hebo_design_free(&s->design, h);
     h->free(h->ctx, s->obs);
     h->free(h->ctx, s->obs_cfg);

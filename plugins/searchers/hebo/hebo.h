@@ -20,6 +20,7 @@ typedef struct hebo_options {
     int drop_failed;      /**< 1: HEBO's "drop"; 0 (default): failed = worst observed */
     int noisy_acq;        /**< MACE noise injection (default on) */
     int choice_operators; /**< categoricals as unordered choices in the GA (default off) */
+    int warm_start;       /**< refits add a run from the previous fit's optimum */
     double kappa_upsilon; /**< 0.5 */
     double kappa_delta;   /**< 0.01 */
     double mace_eps;      /**< 1e-4 */
@@ -50,6 +51,9 @@ struct dnnr_searcher {
     size_t n_pending, cap_pending;
     uint64_t *pending_id;
     dnnr_value *pending_cfg;
+
+    double *warm_u; /* the last fit's unconstrained optimum (3 + 3 gp_dims) */
+    int have_warm;
 
     size_t q_head, q_len, q_cap;
     dnnr_value *queue; /* suggestions not yet handed out */

@@ -1,5 +1,6 @@
 #include "kernel.h"
 #include "linalg.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <string.h>
@@ -38,7 +39,7 @@ HEBO_BODY double pair_value(const double *a, const double *b, size_t dims, const
     }
     double dot = dot0 + dot1, r2 = r0 + r1;
     double sr = SQRT3 * sqrt(r2);
-    double e = exp(-sr);
+    double e = hebo_exp1(-sr);
     if (e_out)
         *e_out = e;
     return lin_var * dot + mat_var * (1.0 + sr) * e;
@@ -77,7 +78,7 @@ HEBO_BODY double cross_one(const double *wstar, const double *col, size_t stride
     }
     double dot = dot0 + dot1, r2 = r0 + r1;
     double sr = SQRT3 * sqrt(r2);
-    double e = exp(-sr);
+    double e = hebo_exp1(-sr);
     *e_out = e;
     return lin * dot + mat * (1.0 + sr) * e;
 }
@@ -122,19 +123,21 @@ HEBO_BODY void cross_columns(const double *wstar, const double *wt, size_t count
             r0a += d0a * d0a * l0;
             r0b += d0b * d0b * l0;
         }
-        double dot[8], sr[8], e[8];
-        HEBO_V4_STORE(dot, dot0a + dot1a);
-        HEBO_V4_STORE(dot + 4, dot0b + dot1b);
+        double sr[8];
         HEBO_V4_STORE(sr, r0a + r1a);
         HEBO_V4_STORE(sr + 4, r0b + r1b);
         for (int t = 0; t < 8; t++)
             sr[t] = SQRT3 * sqrt(sr[t]);
-        for (int t = 0; t < 8; t++)
-            e[t] = exp(-sr[t]);
-        for (int t = 0; t < 8; t++)
-            out[i0 + (size_t)t] = lin * dot[t] + mat * (1.0 + sr[t]) * e[t];
-        if (e_out)
-            memcpy(e_out + i0, e, sizeof e);
+        hebo_v4 sra = HEBO_V4_LOAD(sr), srb = HEBO_V4_LOAD(sr + 4), na = -sra, nb = -srb;
+        hebo_v4 ea, eb;
+        hebo_v4_exp(&ea, &na);
+        hebo_v4_exp(&eb, &nb);
+        HEBO_V4_STORE(out + i0, lin * (dot0a + dot1a) + mat * (1.0 + sra) * ea);
+        HEBO_V4_STORE(out + i0 + 4, lin * (dot0b + dot1b) + mat * (1.0 + srb) * eb);
+        if (e_out) {
+            HEBO_V4_STORE(e_out + i0, ea);
+            HEBO_V4_STORE(e_out + i0 + 4, eb);
+        }
     }
     for (; i0 < count; i0++) {
         double e;

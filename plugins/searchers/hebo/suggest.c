@@ -124,8 +124,12 @@ static int fit_model(dnnr_searcher *s, const double *gpx, const double *y, size_
         }
         dnnr_rng rng;
         dnnr_rng_init(&rng, dnnr_rng_derive(s->key_fit, 2 * round + (uint64_t)attempt));
-        int fit = hebo_gp_fit(gp, &rng);
+        /* Warm start: the previous fit's optimum, a good guess once the
+         * model has seen most of its data (HEBO itself refits cold). */
+        const double *warm = s->opt.warm_start && s->have_warm ? s->warm_u : NULL;
+        int fit = hebo_gp_fit_warm(gp, &rng, warm, s->warm_u);
         if (fit == 0) {
+            s->have_warm = 1;
             *out = gp;
             rc = DNNR_OK;
         } else {
