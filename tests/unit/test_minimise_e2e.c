@@ -57,9 +57,22 @@ static char *read_out(const char *out, const char *file)
     return dnnr__read_file(path, NULL);
 }
 
+/* The holdout metric of trial `trial` of a run, NaN when absent. */
+static double holdout_of(const dnnr_journal_lines *l, const char *searcher, double repeat,
+                         double trial)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (is(l->items[i], "searcher", searcher) && !dnnr__json_get(l->items[i], "kind") &&
+            dnnr__json_num(l->items[i], "repeat") == repeat &&
+            dnnr__json_num(l->items[i], "trial") == trial)
+            return dnnr__json_num(l->items[i], "holdout");
+    return NAN;
+}
+
 /* What `minimise = true` must have produced in out (asserted), and how many
- * patches were minimised. */
-static size_t check_minimised(const char *out)
+ * patches were minimised. With reuse, the full patch's reference is the
+ * first five `final_runs` retrainings. */
+static size_t check_minimised(const char *out, int reuse)
 {
     dnnr_journal_lines l = harness_journal(workdir, out, 0);
     double faulty[16];
@@ -106,7 +119,13 @@ static size_t check_minimised(const char *out)
             }
             ck_assert_uint_eq(same, 5);
         }
-        ck_assert_uint_eq(reference, 5);
+        ck_assert_uint_eq(reference, reuse ? 0 : 5);
+        ck_assert(is(rec, "reference", reuse ? "random#final" : "#min"));
+        size_t k = 0;
+        for (const dnnr_json *v = dnnr__json_get(rec, "patch_values")->child; v; v = v->next, k++)
+            ck_assert_double_eq(v->number, holdout_of(&l, reuse ? "random#final" : "random#min",
+                                                      repeat, (double)k));
+        ck_assert_uint_eq(k, 5);
         ck_assert_uint_eq(trials, (size_t)dnnr__json_num(rec, "trials"));
         ck_assert_double_eq_tol(cost, dnnr__json_num(rec, "cost_units"), 1e-9);
         if (!is(rec, "stopped", "minimal"))
@@ -134,10 +153,11 @@ static size_t check_minimised(const char *out)
 START_TEST(d1_minimised_patches_keep_act3_and_stay_significant)
 {
     harness_workdir(workdir, sizeof workdir, "minimise");
-    write_experiment("exp.cfg", "minimise = true;\nminimise_runs = 5;");
+    /* final_runs >= minimise_runs: the #final retrainings are the reference. */
+    write_experiment("exp.cfg", "minimise = true;\nminimise_runs = 5;\nfinal_runs = 6;");
     dnnr_error err = {{0}};
     ck_assert_msg(harness_run(workdir, "out", 0, 2, &err) == DNNR_OK, "%s", err.msg);
-    ck_assert_uint_ge(check_minimised("out"), 1);
+    ck_assert_uint_ge(check_minimised("out", 1), 1);
     char *csv = read_out("out", "summary.csv"), *md = read_out("out", "report.md");
     ck_assert_ptr_nonnull(strstr(csv, ",min_runs,min_repairs,min_significant,complexity_before,"));
     ck_assert_ptr_null(strstr(csv, "random#min")); /* no cell of its own */
@@ -165,7 +185,7 @@ START_TEST(minimise_command_adds_columns_to_a_finished_run)
     snprintf(dir, sizeof dir, "%s/out", workdir);
     char *argv[] = {"minimise", dir, "-j", "2", NULL};
     ck_assert_int_eq(dnnr__cmd_minimise(4, argv, NULL), 0);
-    ck_assert_uint_ge(check_minimised("out"), 1);
+    ck_assert_uint_ge(check_minimised("out", 0), 1);
     /* Only minimisation trials were added; the search's lines are untouched. */
     dnnr_journal_lines l = harness_journal(workdir, "out", 1);
     size_t added = 0;
