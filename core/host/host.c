@@ -230,6 +230,7 @@ dnnr_host *dnnr__host_create(const dnnr_host_params *params, dnnr_error *err)
     host_instance *h = dnnr__alloc(1, sizeof *h);
     if (!h)
         goto oom;
+    h->table.ctx = h; /* what dnnr__host_destroy reads, should a later allocation fail */
     h->params = *params;
     h->plugin_name = dnnr__strdup(params->plugin_name ? params->plugin_name : "plugin");
     h->options_file = dnnr__strdup(params->options_file);

@@ -10,6 +10,7 @@
 
 #include "host/host.h"
 #include "registry/registry.h"
+#include "util/alloc.h"
 
 /* Frozen v1.x layouts on LP64 (the platforms dnnrepair supports). */
 _Static_assert(sizeof(void *) == 8, "LP64 expected");
@@ -126,6 +127,26 @@ START_TEST(host_table_is_complete_and_versioned)
 }
 END_TEST
 
+/* Every allocation of dnnr__host_create failing in turn: ENOMEM, no crash,
+ * no leak (LeakSanitizer checks the last part under the sanitiser build). */
+START_TEST(host_create_survives_every_failed_allocation)
+{
+    for (int k = 0;; k++) {
+        dnnr_error err = {{0}};
+        dnnr__alloc_fault(k, 0);
+        dnnr_host *h = dnnr__host_create_simple("probe", 1, "a = 1;", &err);
+        int injected = dnnr__alloc_fault(-1, 0);
+        if (!injected) {
+            ck_assert_ptr_nonnull(h);
+            dnnr__host_destroy(h);
+            break;
+        }
+        ck_assert_ptr_null(h);
+        ck_assert_str_eq(err.msg, "out of memory");
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sdk_contract");
@@ -135,6 +156,7 @@ static Suite *suite(void)
     tcase_add_test(tc, has_checks_struct_size);
     tcase_add_test(tc, rng_streams_are_counter_based);
     tcase_add_test(tc, host_table_is_complete_and_versioned);
+    tcase_add_test(tc, host_create_survives_every_failed_allocation);
     suite_add_tcase(s, tc);
     return s;
 }
