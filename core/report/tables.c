@@ -220,13 +220,35 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Per technique and budget: significant cells, median IR, mean complexity and AJ. */
+/* What a technique's runs trained, in faulty trainings (cost units): a
+ * searcher that stops once it reaches the fix's level spends less than its
+ * budget, and this is where that shows. NaN without DNN runs. */
+static double mean_spent(const rep_model *m, const char *searcher, double budget)
+{
+    double sum = 0;
+    size_t runs = 0;
+    for (size_t i = 0; i < m->n_runs; i++) {
+        const rep_run *run = &m->runs[i];
+        if (m->subjects[run->subject].analytic || run->budget != budget ||
+            strcmp(run->searcher, searcher))
+            continue;
+        for (size_t t = 0; t < run->trials; t++) {
+            double cost = dnnr__json_num(run->lines[t], "cost_units");
+            sum += isfinite(cost) ? cost : 0;
+        }
+        runs++;
+    }
+    return runs ? sum / (double)runs : NAN;
+}
+
+/* Per technique and budget: significant cells, median IR, mean complexity,
+ * AJ and the training spent. */
 static void aggregates(dnnr_buf *b, const rep_model *m, const rep_cells *cells, const double *budgets,
                        size_t n_budgets, const char **searchers, size_t n_searchers)
 {
     dnnr__buf_printf(b, "\n### Per technique\n\n| technique | budget | significant | median IR | "
-                        "mean complexity | mean AJ (study) | mean AJ (intended) |\n"
-                        "|---|---|---|---|---|---|---|\n");
+                        "mean complexity | mean AJ (study) | mean AJ (intended) | mean spent |\n"
+                        "|---|---|---|---|---|---|---|---|\n");
     double *irs = dnnr__alloc(cells->n + 1, sizeof *irs);
     if (!irs)
         return;
@@ -250,10 +272,11 @@ static void aggregates(dnnr_buf *b, const rep_model *m, const rep_cells *cells, 
                 if (isfinite(v = dnnr__rep_column(c, "aj_intended")))
                     aji += v, n_aji++;
             }
-            dnnr__buf_printf(b, "| %s | x%g | %zu | %.2f | %.2f | %.2f | %.2f |\n", searchers[k],
-                             budgets[j], significant, median(irs, n_ir),
+            dnnr__buf_printf(b, "| %s | x%g | %zu | %.2f | %.2f | %.2f | %.2f | %.1f |\n",
+                             searchers[k], budgets[j], significant, median(irs, n_ir),
                              n_cx ? cx / (double)n_cx : NAN, n_aj ? aj / (double)n_aj : NAN,
-                             n_aji ? aji / (double)n_aji : NAN);
+                             n_aji ? aji / (double)n_aji : NAN,
+                             mean_spent(m, searchers[k], budgets[j]));
         }
     }
     dnnr__free(irs);

@@ -101,6 +101,13 @@ START_TEST(d1_pipeline_with_a_cost_budget)
     snprintf(path, sizeof path, "%s/out/report.md", workdir);
     char *md = dnnr__read_file(path, NULL);
     ck_assert_ptr_nonnull(strstr(md, "| D1 | accuracy (max) | "));
+    /* The per-technique row ends with the mean training spent per run: the
+     * journal's cost units, as summed above. */
+    char spent[32];
+    snprintf(spent, sizeof spent, " | %.1f |\n", (cost[0] + cost[1] + cost[2]) / 3);
+    const char *row = strstr(md, "| random | x3 | ");
+    ck_assert_ptr_nonnull(row);
+    ck_assert_msg(strstr(row, spent) == strchr(row, '\n') - strlen(spent) + 1, "%s", row);
     dnnr__free(md);
     snprintf(path, sizeof path, "%s/out/plots/boxplots.svg", workdir);
     ck_assert_int_eq(access(path, R_OK), 0);
