@@ -27,6 +27,10 @@ struct hebo_gp {
     double *wt;            /* warped inputs transposed (D x n): kernel scratch, then prediction */
     double *k, *e, *l, *g, *minv_work, *work, *alpha, *g_w, *theta_tmp, *g_theta;
     double *pred_k, *pred_w, *pred_wt; /* a chunk of predictions: n x C, C x D, D x C */
+    /* The objective's last u whose warped inputs, K, L and alpha are still
+     * in place: a gradient asked for at that u starts from them. */
+    double *cache_u, cache_half_logdet;
+    int cache_ok;
     int conditioned;
 };
 
@@ -69,7 +73,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
         return NULL;
     size_t nt = HEBO_N_THETA(dims);
     size_t total = n * dims * 6 + 2 * dims + n + nt + n * dims * 3 + 5 * n * n +
-                   (2 * n * dims + n) + n + 2 * nt + n * PRED_CHUNK + 2 * PRED_CHUNK * dims;
+                   (2 * n * dims + n) + n + 2 * nt + n * PRED_CHUNK + 2 * PRED_CHUNK * dims + nt;
     double *block = host->alloc(host->ctx, total, sizeof(double));
     if (!block) {
         host->free(host->ctx, gp);
@@ -104,6 +108,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     gp->pred_k = take(&c, n * PRED_CHUNK);
     gp->pred_w = take(&c, PRED_CHUNK * dims);
     gp->pred_wt = take(&c, PRED_CHUNK * dims);
+    gp->cache_u = take(&c, nt);
     memcpy(gp->x, x, n * dims * sizeof *x);
     memcpy(gp->col_lo, col_lo, dims * sizeof *x);
     memcpy(gp->col_hi, col_hi, dims * sizeof *x);
@@ -318,10 +323,22 @@ double hebo_gp_objective(hebo_gp *gp, const double *u, double *grad)
     for (size_t i = 0; i < nt; i++)
         if (!(theta[i] > 0.0) || !isfinite(theta[i]))
             return INFINITY;
-    warp_inputs(gp, theta, grad != NULL);
-    double half_logdet = factor(gp, theta);
-    if (isnan(half_logdet))
-        return INFINITY;
+    /* The line search asks for the value alone, then for the gradient at
+     * the points it keeps: the second call reuses the first's work. The
+     * warp's derivatives are kept either way, for that second call. */
+    double half_logdet;
+    if (gp->cache_ok && memcmp(u, gp->cache_u, nt * sizeof *u) == 0) {
+        half_logdet = gp->cache_half_logdet;
+    } else {
+        gp->cache_ok = 0;
+        warp_inputs(gp, theta, 1);
+        half_logdet = factor(gp, theta);
+        if (isnan(half_logdet))
+            return INFINITY;
+        memcpy(gp->cache_u, u, nt * sizeof *u);
+        gp->cache_half_logdet = half_logdet;
+        gp->cache_ok = 1;
+    }
     double quad = 0.0;
     for (size_t i = 0; i < n; i++)
         quad += gp->y[i] * gp->alpha[i];
@@ -398,6 +415,7 @@ double hebo_gp_objective(hebo_gp *gp, const double *u, double *grad)
 
 int hebo_gp_condition(hebo_gp *gp)
 {
+    gp->cache_ok = 0; /* w, K, L and alpha now belong to gp->theta */
     warp_inputs(gp, gp->theta, 0); /* factor() leaves w transposed in wt for prediction */
     gp->conditioned = !isnan(factor(gp, gp->theta));
     return gp->conditioned ? 0 : -1;

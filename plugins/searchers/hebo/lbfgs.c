@@ -94,11 +94,13 @@ int hebo_lbfgs(const dnnr_host *host, const hebo_lbfgs_config *cfg, hebo_fdf f, 
         for (int ls = 0; ls < 30 && evals < cfg->max_eval; ls++) {
             for (size_t i = 0; i < n; i++)
                 xt[i] = x[i] + step * d[i];
-            fnew = f(ctx, xt, gt);
+            /* the value first; the gradient only where the curvature
+             * condition needs it (an f that keeps its work pays once) */
+            fnew = f(ctx, xt, NULL);
             evals++;
             if (!isfinite(fnew) || fnew > fcur + c1 * step * slope) {
                 hi = step;
-            } else if (dot(gt, d, n) < c2 * slope) {
+            } else if ((fnew = f(ctx, xt, gt), dot(gt, d, n) < c2 * slope)) {
                 lo = step;
                 accepted = 1; /* sufficient decrease holds; keep as fallback */
                 memcpy(gx, xt, n * sizeof *x);

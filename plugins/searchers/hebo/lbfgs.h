@@ -7,7 +7,13 @@
 
 #include <dnnrepair/dnnrepair.h>
 
-/** f(x) and its gradient; return +inf (or NaN) where f cannot be evaluated. */
+/**
+ * f(x) and, when @p grad is not NULL, its gradient; return +inf (or NaN)
+ * where f cannot be evaluated. The line search asks for f alone at a trial
+ * point and then, if it keeps the point, for f and the gradient at the same
+ * x: an f that keeps the work of its last value (hebo_gp_objective does)
+ * pays for that point once.
+ */
 typedef double (*hebo_fdf)(void *ctx, const double *x, double *grad);
 
 typedef struct hebo_lbfgs_config {
