@@ -150,21 +150,9 @@ int dnnr__cmd_lint(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         goto done;
     }
-    if (!strcmp(values, "fix") && !s->fix) {
-        fprintf(stderr, "%s: the subject gives no fix values\n", file);
-        goto done;
-    }
-    config = dnnr__alloc(s->space->n_params + 1, sizeof *config);
+    config = dnnr__cli_config(s, values, argc, argv, "--config", s->file);
     if (!config)
         goto done;
-    memcpy(config, !strcmp(values, "fix") ? s->fix : s->faulty, s->space->n_params * sizeof *config);
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--config") && i + 1 < argc) {
-            if (dnnr__config_assign(s->space, config, argv[++i], &err)) {
-                fprintf(stderr, "%s: --config %s: %s\n", file, argv[i], err.msg);
-                goto done;
-            }
-        }
     if (!no_data) {
         reg = dnnr__cli_registry(NULL, 0, 1);
         if (!reg || dnnr__subject_rt_open(s, reg, "auto", 0, &rt, &err)) {

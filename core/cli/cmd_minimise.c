@@ -4,7 +4,6 @@
  * minimisation trials ("<label>#min") train, and a minimisation killed
  * half-way continues the same way. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -64,14 +63,10 @@ int dnnr__cmd_minimise(int argc, char **argv, const volatile sig_atomic_t *stop)
     for (int i = 1; i < argc; i++) {
         if (dnnr__is_help(argv[i]))
             return usage(0);
+        if (dnnr__cli_trial_option(argc, argv, &i, &backend, &workers))
+            continue;
         if (!strcmp(argv[i], "--experiment") && i + 1 < argc)
             file = argv[++i];
-        else if (!strcmp(argv[i], "--backend") && i + 1 < argc)
-            backend = argv[++i];
-        else if (!strcmp(argv[i], "-j") && i + 1 < argc)
-            workers = atoi(argv[++i]);
-        else if (!strncmp(argv[i], "-j", 2) && argv[i][2])
-            workers = atoi(argv[i] + 2);
         else if (argv[i][0] != '-' && !dir)
             dir = argv[i];
         else {
@@ -81,10 +76,8 @@ int dnnr__cmd_minimise(int argc, char **argv, const volatile sig_atomic_t *stop)
     }
     if (!dir)
         return usage(2);
-    if (workers < 0 || workers > 4096) {
-        fprintf(stderr, "minimise: -j expects a number of workers between 1 and 4096\n");
+    if (!dnnr__cli_workers_ok("minimise", workers))
         return 2;
-    }
     dnnr_error err = {{0}};
     char *named = file ? NULL : journal_experiment_file(dir, &err);
     if (!file && !named) {

@@ -1,6 +1,5 @@
 /* `dnnrepair run` and `dnnrepair report`. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,16 +30,12 @@ int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
     for (int i = 1; i < argc; i++) {
         if (dnnr__is_help(argv[i]))
             return run_usage(0);
+        if (dnnr__cli_trial_option(argc, argv, &i, &backend, &workers))
+            continue;
         if (!strcmp(argv[i], "--resume"))
             resume = 1;
         else if (!strcmp(argv[i], "--out") && i + 1 < argc)
             out = argv[++i];
-        else if (!strcmp(argv[i], "--backend") && i + 1 < argc)
-            backend = argv[++i];
-        else if (!strcmp(argv[i], "-j") && i + 1 < argc)
-            workers = atoi(argv[++i]);
-        else if (!strncmp(argv[i], "-j", 2) && argv[i][2])
-            workers = atoi(argv[i] + 2);
         else if (argv[i][0] != '-' && !file)
             file = argv[i];
         else {
@@ -50,10 +45,8 @@ int dnnr__cmd_run(int argc, char **argv, const volatile sig_atomic_t *stop)
     }
     if (!file)
         return run_usage(2);
-    if (workers < 0 || workers > 4096) {
-        fprintf(stderr, "run: -j expects a number of workers between 1 and 4096\n");
+    if (!dnnr__cli_workers_ok("run", workers))
         return 2;
-    }
     dnnr_error err = {{0}};
     int rank = 0, ranks = 1;
     if (dnnr__mpi_begin(&rank, &ranks, &err)) {

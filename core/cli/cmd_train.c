@@ -29,16 +29,6 @@ static int train_usage(int code)
     return code;
 }
 
-static int apply_set(const dnnr_subject *s, dnnr_value *config, const char *assignment)
-{
-    dnnr_error err;
-    if (dnnr__config_assign(s->space, config, assignment, &err)) {
-        fprintf(stderr, "train: --set %s: %s\n", assignment, err.msg);
-        return 0;
-    }
-    return 1;
-}
-
 static void print_result(const dnnr_subject *s, const dnnr_value *config, const dnnr_outcome *o,
                          int json)
 {
@@ -125,17 +115,9 @@ int dnnr__cmd_train(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         goto done;
     }
-    if (!strcmp(values, "fix") && !s->fix) {
-        fprintf(stderr, "%s: the subject gives no fix values\n", file);
-        goto done;
-    }
-    config = dnnr__alloc(s->space->n_params + 1, sizeof *config);
+    config = dnnr__cli_config(s, values, argc, argv, "--set", "train");
     if (!config)
         goto done;
-    memcpy(config, !strcmp(values, "fix") ? s->fix : s->faulty, s->space->n_params * sizeof *config);
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--set") && i + 1 < argc && !apply_set(s, config, argv[++i]))
-            goto done;
     dnnr_trial_job job = {.rt = rt, .config = config, .seed = dnnr_rng_derive(seed, 0),
                           .warm_start = -1};
     dnnr_outcome out;
