@@ -169,26 +169,6 @@ static size_t keep_finite(double *v, size_t n)
     return m;
 }
 
-static void json_numbers(dnnr_buf *b, const char *key, const double *v, size_t n)
-{
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, key);
-    dnnr__buf_put(b, "[", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            dnnr__buf_put(b, ",", 1);
-        dnnr__json_number(b, v[i]);
-    }
-    dnnr__buf_put(b, "]", 1);
-}
-
-static void json_field(dnnr_buf *b, const char *key, double v)
-{
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, key);
-    dnnr__json_number(b, v);
-}
-
 static void print_verdict(const dnnr_subject *s, const validate_opts *o, double *scores[2],
                           const size_t kept[2], const dnnr_killing *k, const char *provenance)
 {
@@ -217,15 +197,15 @@ static void print_verdict(const dnnr_subject *s, const validate_opts *o, double 
     dnnr__buf_put(&b, ",", 1);
     dnnr__json_key(&b, "data");
     dnnr__json_string(&b, provenance ? provenance : "?");
-    json_field(&b, "runs", (double)o->runs);
-    json_numbers(&b, "faulty", scores[0], kept[0]);
-    json_numbers(&b, "fix", scores[1], kept[1]);
-    json_field(&b, "mean_faulty", k->mean_faulty);
-    json_field(&b, "mean_fix", k->mean_fix);
-    json_field(&b, "z", k->z);
-    json_field(&b, "p", k->p3);
-    json_field(&b, "p_full", k->p);
-    json_field(&b, "d", k->d);
+    dnnr__json_field_number(&b, "runs", (double)o->runs);
+    dnnr__json_field_numbers(&b, "faulty", scores[0], kept[0]);
+    dnnr__json_field_numbers(&b, "fix", scores[1], kept[1]);
+    dnnr__json_field_number(&b, "mean_faulty", k->mean_faulty);
+    dnnr__json_field_number(&b, "mean_fix", k->mean_fix);
+    dnnr__json_field_number(&b, "z", k->z);
+    dnnr__json_field_number(&b, "p", k->p3);
+    dnnr__json_field_number(&b, "p_full", k->p);
+    dnnr__json_field_number(&b, "d", k->d);
     dnnr__buf_put(&b, ",", 1);
     dnnr__json_key(&b, "verdict");
     dnnr__json_string(&b, verdict);

@@ -201,19 +201,6 @@ static int journaled(const orchestrator *o, const run_state *run)
     return 0;
 }
 
-static void numbers(dnnr_buf *b, const char *key, const double *v, size_t n)
-{
-    dnnr__buf_put(b, ",", 1);
-    dnnr__json_key(b, key);
-    dnnr__buf_put(b, "[", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            dnnr__buf_put(b, ",", 1);
-        dnnr__json_number(b, v[i]);
-    }
-    dnnr__buf_put(b, "]", 1);
-}
-
 static void names_of(dnnr_buf *b, const char *key, const run_state *run, const uint8_t *subset)
 {
     const struct dnnr_minimise_run *m = run->mini;
@@ -281,8 +268,8 @@ static void finish(orchestrator *o, run_state *run, const char *why)
     dnnr__buf_put(&b, ",", 1);
     dnnr__json_key(&b, "config");
     dnnr__journal_format_config(&b, s->space, config);
-    numbers(&b, "patch_values", m->reference, m->runs);
-    numbers(&b, "values", m->best, m->n_best);
+    dnnr__json_field_numbers(&b, "patch_values", m->reference, m->runs);
+    dnnr__json_field_numbers(&b, "values", m->best, m->n_best);
     dnnr__buf_put(&b, "}", 1);
     dnnr_error err;
     if (dnnr__journal_append_line(o->journal, &b, &err))

@@ -67,6 +67,19 @@ void dnnr__json_field_string(dnnr_buf *b, const char *key, const char *s)
     dnnr__json_string(b, s);
 }
 
+void dnnr__json_field_numbers(dnnr_buf *b, const char *key, const double *v, size_t n)
+{
+    dnnr__buf_put(b, ",", 1);
+    dnnr__json_key(b, key);
+    dnnr__buf_put(b, "[", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            dnnr__buf_put(b, ",", 1);
+        dnnr__json_number(b, v[i]);
+    }
+    dnnr__buf_put(b, "]", 1);
+}
+
 /* A recursive-descent parser over a bounded text, depth-limited so a hostile
  * journal cannot exhaust the stack. */
 typedef struct parser {

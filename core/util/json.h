@@ -17,6 +17,8 @@ void dnnr__json_key(dnnr_buf *b, const char *key);
 /** `,"key":number` and `,"key":"string"`: one more member of an open object. */
 void dnnr__json_field_number(dnnr_buf *b, const char *key, double v);
 void dnnr__json_field_string(dnnr_buf *b, const char *key, const char *s);
+/** `,"key":[v0,v1,...]`: an array of @p n numbers, as dnnr__json_number writes each. */
+void dnnr__json_field_numbers(dnnr_buf *b, const char *key, const double *v, size_t n);
 
 typedef enum dnnr_json_type {
     DNNR_JSON_NULL,
