@@ -27,6 +27,22 @@ const char *lint_units_key(const dnnr_layer_spec *L)
     return L->kind == DNNR_LAYER_CONV2D ? "filters" : "units";
 }
 
+static int by_confidence(const void *a, const void *b)
+{
+    const dnnr_lint_finding *x = a, *y = b;
+    if (x->confidence != y->confidence)
+        return x->confidence > y->confidence ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return strcmp(x->rule, y->rule);
+}
+
+void dnnr__lint_report_sort(dnnr_lint_report *r)
+{
+    if (r->n > 1)
+        qsort(r->findings, r->n, sizeof *r->findings, by_confidence);
+}
+
 void dnnr__lint_report_clear(dnnr_lint_report *r)
 {
     if (!r)
@@ -248,16 +264,6 @@ static void find_activations(lint_ctx *c)
     }
 }
 
-static int by_confidence(const void *a, const void *b)
-{
-    const dnnr_lint_finding *x = a, *y = b;
-    if (x->confidence != y->confidence)
-        return x->confidence > y->confidence ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->rule, y->rule);
-}
-
 int dnnr__lint_run(const dnnr_subject *s, const struct dnnr_model_template *t,
                    const dnnr_dataset *data, const dnnr_value *config, dnnr_lint_report *out,
                    dnnr_error *err)
@@ -292,7 +298,6 @@ int dnnr__lint_run(const dnnr_subject *s, const struct dnnr_model_template *t,
         dnnr__lint_report_clear(out);
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     }
-    if (out->n > 1)
-        qsort(out->findings, out->n, sizeof *out->findings, by_confidence);
+    dnnr__lint_report_sort(out);
     return DNNR_OK;
 }

@@ -46,6 +46,8 @@ int dnnr__lint_run(const dnnr_subject *s, const struct dnnr_model_template *t,
                    const dnnr_dataset *data, const dnnr_value *config, dnnr_lint_report *out,
                    dnnr_error *err);
 void dnnr__lint_report_clear(dnnr_lint_report *r);
+/** Restore the report's order (confidence, highest first; then line; then rule id). */
+void dnnr__lint_report_sort(dnnr_lint_report *r);
 
 /**
  * Hints for s->search_space at s->faulty: each parameter's role (see

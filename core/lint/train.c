@@ -5,7 +5,6 @@
  * oscillating loss, slow convergence) join the static findings. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "at.h"
@@ -97,16 +96,6 @@ static void describe(char *buf, size_t len, at_problem p, uint32_t epoch, const 
     }
 }
 
-static int by_confidence(const void *a, const void *b)
-{
-    const dnnr_lint_finding *x = a, *y = b;
-    if (x->confidence != y->confidence)
-        return x->confidence > y->confidence ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->rule, y->rule);
-}
-
 int dnnr__lint_train(const dnnr_subject_rt *rt, const dnnr_value *config, uint64_t seed,
                      dnnr_lint_report *out, dnnr_lint_training *summary, dnnr_error *err)
 {
@@ -166,7 +155,6 @@ int dnnr__lint_train(const dnnr_subject_rt *rt, const dnnr_value *config, uint64
     dnnr__outcome_clear(&o);
     if (rc)
         return dnnr__error_set(err, rc, "out of memory");
-    if (out->n > 1)
-        qsort(out->findings, out->n, sizeof *out->findings, by_confidence);
+    dnnr__lint_report_sort(out);
     return DNNR_OK;
 }
