@@ -5,21 +5,8 @@
 
 #include <dnnrepair/dnnrepair.h>
 
-static const char *const acts[] = {"elu",  "softmax", "selu",    "softplus",     "softsign",
-                                   "relu", "tanh",    "sigmoid", "hard_sigmoid", "exponential",
-                                   "linear"};
-static const char *const inits[] = {"zeros",         "ones",           "constant",
-                                    "random_normal", "random_uniform", "truncated_normal",
-                                    "orthogonal",    "lecun_uniform",  "glorot_normal",
-                                    "glorot_uniform", "he_normal",     "lecun_normal",
-                                    "he_uniform"};
-static const char *const opts[] = {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax",
-                                   "nadam"};
-static const char *const batches[] = {"16", "32", "64", "128", "256", "512"};
-static const char *const epochs[] = {"1", "2", "10"};
+#include "test_d1_choices.h"
 
-#define CAT(n, ch) {sizeof(dnnr_param), n, DNNR_PARAM_CATEGORICAL, 0, 0, 0, \
-                    sizeof(ch) / sizeof(ch[0]), ch, {0}}
 static const dnnr_param params[] = {
     CAT("act1", acts), CAT("act2", acts), CAT("act3", acts), CAT("ki1", inits),
     CAT("ki2", inits), CAT("ki3", inits), CAT("bi1", inits), CAT("bi2", inits),

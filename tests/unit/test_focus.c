@@ -18,6 +18,7 @@
 #include "focus.h"
 #include "host/host.h"
 #include "run_harness.h"
+#include "test_d1_choices.h"
 #include "util/alloc.h"
 
 const dnnr_plugin_desc *dnnr_plugin_focus_entry(void);
@@ -25,23 +26,9 @@ const dnnr_plugin_desc *dnnr_plugin_focus_entry(void);
 /* A D1-like space: two activations (act3 is the output), an initialiser,
  * loss, optimizer, lr (linear, as the benchmark declares it), batch size and
  * epochs as numeric strings, a repeat count. */
-static const char *const acts[] = {"elu",  "softmax", "selu",    "softplus",     "softsign",
-                                   "relu", "tanh",    "sigmoid", "hard_sigmoid", "exponential",
-                                   "linear"};
-static const char *const inits[] = {"zeros",         "ones",           "constant",
-                                    "random_normal", "random_uniform", "truncated_normal",
-                                    "orthogonal",    "lecun_uniform",  "glorot_normal",
-                                    "glorot_uniform", "he_normal",     "lecun_normal",
-                                    "he_uniform"};
 static const char *const losses[] = {"mean_squared_error", "mean_absolute_error",
                                      "categorical_crossentropy", "binary_crossentropy", "hinge"};
-static const char *const opts[] = {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax",
-                                   "nadam"};
-static const char *const batches[] = {"16", "32", "64", "128", "256", "512"};
-static const char *const epochs[] = {"1", "2", "10"};
 
-#define CAT(n, ch)                                                                                 \
-    {sizeof(dnnr_param), n, DNNR_PARAM_CATEGORICAL, 0, 0, 0, sizeof(ch) / sizeof(ch[0]), ch, {0}}
 static const dnnr_param params[] = {
     CAT("act1", acts),
     CAT("act3", acts),
