@@ -139,12 +139,13 @@ int dnnr__ranksum_test(const double *x, size_t nx, const double *y, size_t ny,
     return DNNR_OK;
 }
 
-/* Failed trainings (NaN) are the worst value of the metric's direction. */
+/* Failed trainings (NaN, or an infinity of either sign) are the worst value
+ * of the metric's direction: +inf is no best score on a metric to maximise. */
 static double *worst_filled(const double *v, size_t n, int maximise)
 {
     double *w = dnnr__alloc(n + 1, sizeof *w);
     for (size_t i = 0; w && i < n; i++)
-        w[i] = isnan(v[i]) ? (maximise ? -INFINITY : INFINITY) : v[i];
+        w[i] = isfinite(v[i]) ? v[i] : maximise ? -INFINITY : INFINITY;
     return w;
 }
 

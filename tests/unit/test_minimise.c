@@ -330,6 +330,16 @@ START_TEST(acceptance_on_crafted_samples)
     ck_assert(!dnnr__minimise_better(broken, 5, patch, 5, 1, 0.05, NULL));
     ck_assert(dnnr__minimise_better(loss_low, 5, loss_high, 5, 0, 0.05, NULL));
     ck_assert(!dnnr__minimise_better(loss_high, 5, loss_low, 5, 0, 0.05, NULL));
+
+    /* Infinite values are failed trainings too, the worst whichever their
+     * sign: +inf on a metric to maximise (or -inf on a loss) is not a best. */
+    const double inf_up[5] = {INFINITY, INFINITY, INFINITY, INFINITY, INFINITY};
+    const double inf_down[5] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    ck_assert(!dnnr__minimise_accept(inf_up, 5, patch, 5, 1, 0.05, &p));
+    ck_assert_double_lt(p, 0.01);
+    ck_assert(!dnnr__minimise_accept(inf_down, 5, loss_patch, 5, 0, 0.05, NULL));
+    ck_assert(!dnnr__minimise_better(inf_up, 5, broken, 5, 1, 0.05, NULL));
+    ck_assert(!dnnr__minimise_better(inf_down, 5, loss_high, 5, 0, 0.05, NULL));
 }
 END_TEST
 
