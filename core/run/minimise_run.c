@@ -80,10 +80,13 @@ void dnnr__minimise_activate(orchestrator *o, run_state *run)
 {
     const run_state *base = run->base;
     const dnnr_space *space = run->rt->subject->space;
-    struct dnnr_minimise_run *m = dnnr__alloc(1, sizeof *m);
-    if (!m || !base->patch) { /* no patch, nothing to minimise */
-        dnnr__free(m);
+    if (!base->patch) { /* no patch, nothing to minimise */
         run->asking_done = 1;
+        return;
+    }
+    struct dnnr_minimise_run *m = dnnr__alloc(1, sizeof *m);
+    if (!m) {
+        run->failed = 1;
         return;
     }
     run->mini = m;
@@ -239,9 +242,13 @@ static void finish(orchestrator *o, run_state *run, const char *why)
     const dnnr_subject *s = run->rt->subject;
     uint32_t kept = 0;
     const uint8_t *subset = dnnr__ddmin_current(m->dd, &kept);
+    dnnr_error err;
     dnnr_value *config = dnnr__alloc(s->space->n_params + 1, sizeof *config);
-    if (!config)
+    if (!config) { /* as when the line itself cannot be built (journal.c) */
+        dnnr__error_set(&err, DNNR_ENOMEM, "out of memory while journaling trials.jsonl");
+        dnnr__run_set_fatal(o, &err);
         return;
+    }
     memcpy(config, s->faulty, s->space->n_params * sizeof *config);
     for (uint32_t k = 0; k < m->n_changes; k++)
         if (subset[k])
@@ -271,7 +278,6 @@ static void finish(orchestrator *o, run_state *run, const char *why)
     dnnr__json_field_numbers(&b, "patch_values", m->reference, m->runs);
     dnnr__json_field_numbers(&b, "values", m->best, m->n_best);
     dnnr__buf_put(&b, "}", 1);
-    dnnr_error err;
     if (dnnr__journal_append_line(o->journal, &b, &err))
         dnnr__run_set_fatal(o, &err);
     dnnr__buf_free(&b);
@@ -338,14 +344,14 @@ int dnnr__minimise_step(orchestrator *o, run_state *run)
         dnnr__free(values);
         m->stage = STAGE_SEARCH;
     }
+    const uint8_t *subset;
+    uint32_t size;
     for (;;) {
         /* The cap is checked before each candidate: one started runs its R trials. */
         if (o->e->minimise_budget > 0 && charged(run) >= o->e->minimise_budget) {
             finish(o, run, "budget");
             return 0;
         }
-        const uint8_t *subset;
-        uint32_t size;
         if (dnnr__ddmin_next(m->dd, &subset, &size) != DNNR_OK) {
             finish(o, run, "minimal");
             return 0;
@@ -359,9 +365,6 @@ int dnnr__minimise_step(orchestrator *o, run_state *run)
         else
             dnnr__ddmin_verdict(m->dd, 0);
     }
-    const uint8_t *subset;
-    uint32_t size;
-    dnnr__ddmin_next(m->dd, &subset, &size);
     m->stage = STAGE_CANDIDATE;
     return place_candidate(o, run, subset, size) > 0;
 }
