@@ -11,8 +11,9 @@
  *               declared linear put on a log scale
  *   region.c    the trust-region model-based phase (HEBO's GP and MACE)
  *   options.c   every constant, overridable from the experiment file
- *   focus.c     the ask/tell state machine: screening, promotion, phases,
- *               budget, duplicates, notes
+ *   plan.c      the phases' bookkeeping: trial 0, promotions after
+ *               screening, the pairs, the trust region's size, the budget
+ *   focus.c     the ask/tell state machine: candidates, duplicates, notes
  * README.md in this folder explains each choice.
  */
 #ifndef FOCUS_H

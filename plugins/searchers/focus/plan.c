@@ -413,8 +413,11 @@ void focus_region_result(dnnr_searcher *s, size_t i, int from_region)
     if (!s->tr.active)
         return;
     double y = s->obs[i].y, c = s->tr.center_y;
+    /* The centre follows every improvement, but only one by more than
+     * 0.1 % of |c| counts as a success (TuRBO's margin), so noise-sized
+     * gains do not grow the region. */
     int better = isfinite(y) && (!isfinite(c) || y < c - 1e-3 * fabs(c));
-    if (better || (isfinite(y) && !isfinite(c)) || (isfinite(y) && y < c)) {
+    if (isfinite(y) && (!isfinite(c) || y < c)) {
         s->tr.center = i;
         s->tr.center_y = y;
         s->obs_used[i] = 1;

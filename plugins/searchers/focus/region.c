@@ -1,7 +1,8 @@
 /* focus: one proposal of the trust-region phase.
  *
  * TuRBO's local step (Eriksson et al., NeurIPS 2019) with HEBO's surrogate
- * and acquisition (plugins/searchers/hebo, shared by source):
+ * and acquisition (the static library dnnr_hebo_model that
+ * plugins/searchers/hebo builds):
  *   1. fit HEBO's warped GP (Linear + Matern-3/2 ARD, MAP) on every
  *      full-fidelity observation, y power-transformed, failed trials at the
  *      worst finite value so the model learns to avoid them;
@@ -13,7 +14,7 @@
  *      pick at random among the non-dominated ones, skipping configurations
  *      already proposed.
  * Without a model (too few points, or a fit that fails) the pick is a random
- * candidate of the region. The region's size lives in focus.c. */
+ * candidate of the region. The region's size and centre live in plan.c. */
 #include <math.h>
 #include <string.h>
 
@@ -219,9 +220,15 @@ int focus_region_propose(const focus_proposal_ctx *pc, dnnr_value *out, int *fro
         for (size_t r = 0; r < N; r++)
             focus_codec_gp_input(c, cu + r * d, cx + r * D);
         hebo_gp_predict(m.gp, cx, N, mu, var);
-        for (size_t r = 0; r < N; r++)
-            hebo_mace(mu[r], sqrt(var[r]), m.tau, m.kappa, 1e-4, m.nu, dnnr_rng_normal(&rng),
-                      dnnr_rng_normal(&rng), f + 3 * r);
+        for (size_t r = 0; r < N; r++) {
+            /* Two draws as call arguments would come in an order each
+             * compiler picks, so the same seed could propose differently
+             * from build to build. The order is fixed here as GCC had it
+             * (xi2 first), which keeps the proposals as they were. */
+            double xi2 = dnnr_rng_normal(&rng);
+            double xi1 = dnnr_rng_normal(&rng);
+            hebo_mace(mu[r], sqrt(var[r]), m.tau, m.kappa, 1e-4, m.nu, xi1, xi2, f + 3 * r);
+        }
         hebo_nondominated_rank(f, N, 3, rank, nds);
         *from_model = 1;
     }

@@ -189,7 +189,9 @@ int focus_params_init(const dnnr_host *h, const dnnr_space *space, const dnnr_pa
         fp->role = by_name;
         if (hint && hint->role) {
             fp->role = focus_role_parse(hint->role);
-            /* "other" from an older lint still yields to a telling name */
+            /* A role this version does not know (from a newer lint) yields
+             * to the name; the lint's own "other" (fields of different
+             * kinds) is kept. */
             if (fp->role == FOCUS_ROLE_OTHER && strcmp(hint->role, "other") != 0)
                 fp->role = by_name;
         }
