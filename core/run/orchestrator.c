@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "minimise/minimise.h"
 #include "config/cfg_json.h"
 #include "report/report.h"
 #include "run/mpi_pool.h"
@@ -152,6 +153,21 @@ static void track_patch(run_state *run, uint64_t trial, const dnnr_value *config
     run->patch_trial = trial;
 }
 
+/* A reference training's search-part metric, kept for the searchers'
+ * target (a failed training is NaN, the worst value). Out of memory only
+ * loses the target, never the run. */
+static void keep_reference_metric(run_state *run, const dnnr_outcome *out)
+{
+    dnnr_subject_rt *rt = run->rt;
+    double **values = run->role == ROLE_FIX ? &rt->fix_search : &rt->faulty_search;
+    size_t *n = run->role == ROLE_FIX ? &rt->n_fix_search : &rt->n_faulty_search;
+    double *grown = dnnr__realloc(*values, (*n + 1) * sizeof **values);
+    if (!grown)
+        return;
+    grown[(*n)++] = out->status == DNNR_TRIAL_OK ? out->metric : NAN;
+    *values = grown;
+}
+
 static void count_outcome(orchestrator *o, run_state *run, const dnnr_outcome *out)
 {
     run->finished_trials++;
@@ -167,6 +183,8 @@ static void count_outcome(orchestrator *o, run_state *run, const dnnr_outcome *o
         run->budget.used += out->cost_units;
     if (run->budget.kind == DNNR_BUDGET_SECONDS && isfinite(out->cost_seconds))
         run->budget.used += out->cost_seconds;
+    if (run->role == ROLE_FAULTY || run->role == ROLE_FIX)
+        keep_reference_metric(run, out);
     if (run->role == ROLE_FAULTY) {
         dnnr_subject_rt *rt = run->rt;
         if (!(rt->faulty_cost > 0) && out->cost_raw > 0)
@@ -175,14 +193,8 @@ static void count_outcome(orchestrator *o, run_state *run, const dnnr_outcome *o
         if (--rt->faulty_refs_left == 0) /* T: the mean of the faulty trainings */
             rt->faulty_seconds /= (double)o->e->eval_runs;
     }
-    if (run->role == ROLE_FIX) {
-        dnnr_subject_rt *rt = run->rt;
-        if (out->status == DNNR_TRIAL_OK && isfinite(out->metric)) {
-            rt->fix_metric_sum += out->metric;
-            rt->fix_metric_n++;
-        }
-        rt->fix_refs_left--;
-    }
+    if (run->role == ROLE_FIX)
+        run->rt->fix_refs_left--;
 }
 
 /* A worker's outcome, before it is journaled: costs relative to the faulty
@@ -408,12 +420,24 @@ static void advance(orchestrator *o, run_state *run)
 /* ---- run lifecycle ------------------------------------------------------ */
 
 /* The fix's level as an objective: the mean search-part metric of its
- * reference trainings (search runs start after them), NaN without a fix. */
+ * reference trainings (search runs start after them). NaN without a fix,
+ * and NaN when the fix is not significantly better than the faulty model on
+ * the search part (one-sided rank-sum, p < 0.05): a level within the faulty
+ * model's noise (D8's) would stop a searcher at a patch that is no repair. */
 static double fix_target(const dnnr_subject_rt *rt)
 {
-    if (rt->analytic || rt->fix_metric_n == 0)
+    if (rt->analytic || rt->n_fix_search == 0 || rt->n_faulty_search == 0)
         return NAN;
-    return dnnr__objective(rt->subject, rt->fix_metric_sum / (double)rt->fix_metric_n);
+    int maximise = dnnr__objective(rt->subject, 1.0) < 0;
+    if (!dnnr__minimise_better(rt->fix_search, rt->n_fix_search, rt->faulty_search,
+                               rt->n_faulty_search, maximise, 0.05, NULL))
+        return NAN;
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < rt->n_fix_search; i++)
+        if (isfinite(rt->fix_search[i]))
+            sum += rt->fix_search[i], n++;
+    return n ? dnnr__objective(rt->subject, sum / (double)n) : NAN;
 }
 
 static int start_searcher(orchestrator *o, run_state *run, dnnr_error *err)

@@ -94,6 +94,8 @@ void dnnr__subject_rt_close(dnnr_subject_rt *rt)
         return;
     if (!rt->analytic)
         dnnr__dnn_close(rt);
+    dnnr__free(rt->faulty_search);
+    dnnr__free(rt->fix_search);
     if (rt->loader)
         rt->loader_iface->destroy(rt->loader);
     dnnr__host_destroy(rt->host);

@@ -36,11 +36,12 @@ typedef struct dnnr_subject_rt {
     double faulty_cost;     /* its raw training cost: the unit of cost budgets (1 if analytic) */
     double faulty_seconds;  /* mean training seconds T: the unit of time budgets */
     size_t faulty_refs_left; /* reference trainings still to finish before runs start */
-    /* Filled as the fix's reference trainings finish: the level a searcher
-     * may stop at (dnnr_searcher_init::target_objective). */
+    /* The reference trainings' search-part metrics (NaN for a failed one),
+     * filled as they finish: the fix's level is the searchers' target
+     * (dnnr_searcher_init::target_objective) when it beats the faulty one. */
     size_t fix_refs_left;
-    double fix_metric_sum;
-    size_t fix_metric_n;
+    double *faulty_search, *fix_search;
+    size_t n_faulty_search, n_fix_search;
     /* What the static lint says about each search-space parameter (NULL for
      * analytic subjects). */
     struct dnnr_lint_hints *lint_hints;

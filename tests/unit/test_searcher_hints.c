@@ -1,6 +1,6 @@
 /* What SDK 1.1 gives a searcher at create() and in trial 0, end to end on
  * D1 through the orchestrator: the fix's level as target_objective (search
- * runs wait for the fix references), gradient indicators in the faulty start
+ * runs wait for the fix references; none when the fix is not shown better), gradient indicators in the faulty start
  * trial, and the lint's per-parameter hints. A fixture searcher writes what
  * it got into its first request's note. */
 #include <check.h>
@@ -14,7 +14,7 @@
 static char workdir[256];
 
 /* The note of the probe's own trial (trial 1), read back from the journal. */
-static char *probe_note(void)
+static char *probe_note(int eval_runs)
 {
     harness_workdir(workdir, sizeof workdir, "hints");
     char path[512];
@@ -24,8 +24,9 @@ static char *probe_note(void)
     fprintf(f,
             "name = \"hints\";\nseed = 5;\nsubjects = [\"%s/configs/subjects/D1.cfg\"];\n"
             "searchers = ( \"hint_probe\" );\nplugin_paths = [\"%s\", \"%s\"];\nthreads = 1;\n"
-            "budgets = [3];\nbudget_mode = \"cost\";\nrepeats = 1;\neval_runs = 2;\n",
-            DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR, DNNR_TEST_BUILD_DIR "/test-plugins/good");
+            "budgets = [3];\nbudget_mode = \"cost\";\nrepeats = 1;\neval_runs = %d;\n",
+            DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR, DNNR_TEST_BUILD_DIR "/test-plugins/good",
+            eval_runs);
     fclose(f);
     dnnr_error err = {{0}};
     ck_assert_msg(harness_run(workdir, "out", 0, 0, &err) == DNNR_OK, "%s", err.msg);
@@ -44,7 +45,7 @@ static char *probe_note(void)
 
 START_TEST(target_is_the_fix_level_and_trial0_has_indicators)
 {
-    char *note = probe_note();
+    char *note = probe_note(4);
     /* D1's fix (sigmoid output) scores 1.0 on the search part: the objective
      * is the negated accuracy. */
     double target = NAN;
@@ -57,11 +58,21 @@ START_TEST(target_is_the_fix_level_and_trial0_has_indicators)
 }
 END_TEST
 
+/* Two references each cannot show the fix better than the faulty model
+ * (the one-sided rank-sum's smallest p is 1/6): then there is no target. */
+START_TEST(no_target_without_evidence_that_the_fix_is_better)
+{
+    char *note = probe_note(2);
+    ck_assert_msg(!strncmp(note, "target=nan ", 11), "%s", note);
+    dnnr__free(note);
+}
+END_TEST
+
 /* D1's fault (softmax over one unit) is act3: the lint hands it the role
  * "activation" and a high suspicion; a parameter it does not flag gets 0. */
 START_TEST(hints_carry_the_lint_suspicion)
 {
-    char *note = probe_note();
+    char *note = probe_note(2);
     const char *act3 = strstr(note, "act3:activation:");
     ck_assert_msg(act3 != NULL, "%s", note);
     ck_assert_msg(atof(act3 + strlen("act3:activation:")) >= 0.8, "%s", note);
@@ -77,6 +88,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, target_is_the_fix_level_and_trial0_has_indicators);
     tcase_add_test(tc, hints_carry_the_lint_suspicion);
+    tcase_add_test(tc, no_target_without_evidence_that_the_fix_is_better);
     suite_add_tcase(s, tc);
     return s;
 }
