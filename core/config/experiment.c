@@ -10,7 +10,8 @@
 static const char *const experiment_keys[] = {
     "name", "seed", "subjects", "searchers", "budgets", "budget_mode", "repeats", "eval_runs", "final_runs",
     "workers", "trial_timeout", "output", "plugin_paths", "metrics", "backend", "threads",
-    "minimise", "minimise_runs", "minimise_alpha", "minimise_budget", NULL};
+    "minimise", "minimise_runs", "minimise_alpha", "minimise_budget", "minimise_keep_repair",
+    "minimise_confirm", NULL};
 static const char *const searcher_keys[] = {"name", "label", "options", NULL};
 
 /* A list or array of strings, e.g. subjects = ["a.cfg", "b.cfg"]. */
@@ -232,13 +233,16 @@ int dnnr__experiment_check_minimise(const dnnr_experiment *e, dnnr_error *err)
     return DNNR_OK;
 }
 
-/* minimise, minimise_runs, minimise_alpha, minimise_budget. */
+/* minimise, minimise_runs, minimise_alpha, minimise_budget,
+ * minimise_keep_repair, minimise_confirm. */
 static int read_minimise(dnnr_experiment *e, dnnr_error *err)
 {
     const config_setting_t *root = config_root_setting(&e->cfg);
     e->minimise_runs = 0;
     e->minimise_alpha = 0.05;
     e->minimise_budget = 0;
+    e->minimise_keep_repair = 1;
+    e->minimise_confirm = 1;
     int rc = dnnr__cfg_bool(root, "minimise", 0, e->file, &e->minimise, err);
     if (!rc)
         rc = dnnr__cfg_int(root, "minimise_runs", 0, e->file, &e->minimise_runs, err);
@@ -246,6 +250,11 @@ static int read_minimise(dnnr_experiment *e, dnnr_error *err)
         rc = dnnr__cfg_float(root, "minimise_alpha", 0, e->file, &e->minimise_alpha, err);
     if (!rc)
         rc = dnnr__cfg_float(root, "minimise_budget", 0, e->file, &e->minimise_budget, err);
+    if (!rc)
+        rc = dnnr__cfg_bool(root, "minimise_keep_repair", 0, e->file, &e->minimise_keep_repair,
+                            err);
+    if (!rc)
+        rc = dnnr__cfg_bool(root, "minimise_confirm", 0, e->file, &e->minimise_confirm, err);
     if (rc)
         return rc;
     const config_setting_t *runs = config_setting_get_member(root, "minimise_runs");

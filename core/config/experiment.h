@@ -54,6 +54,8 @@ typedef struct dnnr_experiment {
     int64_t minimise_runs;   /* R: retrainings per candidate; default eval_runs */
     double minimise_alpha;   /* the oracle's level; default 0.05 */
     double minimise_budget;  /* cap per run in faulty trainings' cost units; 0 = none */
+    int minimise_keep_repair; /* a candidate must stay better than faulty; default 1 */
+    int minimise_confirm;     /* retrain the result R fresh times; default 1 */
 } dnnr_experiment;
 
 int dnnr__experiment_read(const char *path, dnnr_experiment **out, dnnr_error *err);

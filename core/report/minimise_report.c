@@ -74,7 +74,12 @@ static int measure_run(rep_min *acc, const rep_model *m, const rep_run *run)
     uint32_t n = s->space->n_params;
     dnnr_value *patch = dnnr__alloc(n + 1, sizeof *patch);
     dnnr_value *minimised = dnnr__alloc(n + 1, sizeof *minimised);
-    size_t cap = dnnr__json_length(dnnr__json_get(rec, "values")) + 1;
+    /* Fresh confirmation retrainings when the run made them: the values that
+     * chose the patch would overstate it. */
+    const dnnr_json *judged = dnnr__json_get(rec, "confirm_values");
+    if (!judged)
+        judged = dnnr__json_get(rec, "values");
+    size_t cap = dnnr__json_length(judged) + 1;
     double *values = dnnr__alloc(cap, sizeof *values);
     int rc = patch && minimised && values ? DNNR_OK : DNNR_ENOMEM;
     if (!rc && !trial_config(run, dnnr__json_num(rec, "patch_trial"), s->space, patch) &&
@@ -82,7 +87,7 @@ static int measure_run(rep_min *acc, const rep_model *m, const rep_run *run)
         acc->repairs++;
         acc->candidates += dnnr__json_num(rec, "candidates");
         add_repair(acc, s, patch, minimised);
-        size_t nv = read_numbers(dnnr__json_get(rec, "values"), values, cap);
+        size_t nv = read_numbers(judged, values, cap);
         double alpha = dnnr__json_num(rec, "alpha");
         acc->significant += s->n_faulty && nv &&
                             dnnr__minimise_better(values, nv, s->faulty_values, s->n_faulty,
@@ -165,11 +170,13 @@ void dnnr__rep_min_markdown(dnnr_buf *b, const rep_model *m, const rep_cells *ce
         b, "\n### Patch minimisation\n\nEach run's patch was minimised by delta debugging "
            "(ddmin) over the hyperparameters it changes: a candidate keeps a subset of the "
            "changes and passes unless its retrainings are significantly worse than the full "
-           "patch's (one-sided Mann-Whitney U). A patch whose retrainings are not significantly "
-           "better than the faulty model's reference trainings is no repair and is not "
-           "minimised. *Still significant*: the minimised patch's retrainings are significantly "
-           "better than the faulty references (one-sided Mann-Whitney U, p < the run's "
-           "`minimise_alpha`). Complexity and AJ are means over the minimised patches, before "
+           "patch's (one-sided Mann-Whitney U), and, with `minimise_keep_repair` (the default), "
+           "only while they stay significantly better than the faulty model's. A patch whose "
+           "retrainings are not significantly better than the faulty model's reference "
+           "trainings is no repair and is not minimised. *Still significant*: the minimised "
+           "patch's fresh confirmation retrainings (`minimise_confirm`; the retrainings that "
+           "judged it when there are none) are significantly better than the faulty references "
+           "(one-sided Mann-Whitney U, p < the run's `minimise_alpha`). Complexity and AJ are means over the minimised patches, before "
            "-> after; cost counts every minimisation training in faulty trainings' cost units, "
            "per run.\n\n"
            "| technique | budget | runs | minimised | complexity | AJ (study) | AJ (intended) | "

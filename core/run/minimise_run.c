@@ -23,6 +23,7 @@ typedef enum stage {
     STAGE_REFERENCE,      /* they are placed */
     STAGE_SEARCH,         /* ddmin's next candidate is to place */
     STAGE_CANDIDATE,      /* a candidate's R trials are placed */
+    STAGE_CONFIRM,        /* the result's R fresh retrainings are placed */
     STAGE_DONE,
 } stage;
 
@@ -39,6 +40,9 @@ struct dnnr_minimise_run {
     double *faulty;       /* the faulty model's reference trainings (the empty set's values) */
     size_t n_faulty;
     uint32_t candidates;  /* candidates trained, the reference excluded */
+    double *confirm;      /* the result's R fresh retrainings (n_confirm 0: none run) */
+    size_t n_confirm;
+    const char *why;      /* how ddmin ended, for the record */
 };
 
 void dnnr__minimise_observe(run_state *run, uint64_t trial, const dnnr_outcome *out)
@@ -98,7 +102,8 @@ void dnnr__minimise_activate(orchestrator *o, run_state *run)
         n_refs += o->runs[i].role == ROLE_FAULTY && o->runs[i].rt == run->rt;
     m->best = dnnr__alloc(m->runs + n_refs + 1, sizeof *m->best);
     m->faulty = dnnr__alloc(n_refs + 1, sizeof *m->faulty);
-    if (!m->changes || !m->reference || !m->best || !m->faulty) {
+    m->confirm = dnnr__alloc(m->runs, sizeof *m->confirm);
+    if (!m->changes || !m->reference || !m->best || !m->faulty || !m->confirm) {
         run->failed = 1;
         return;
     }
@@ -130,6 +135,7 @@ void dnnr__minimise_free(run_state *run)
     dnnr__free(m->reference);
     dnnr__free(m->best);
     dnnr__free(m->faulty);
+    dnnr__free(m->confirm);
     dnnr__free(m);
     run->mini = NULL;
 }
@@ -172,7 +178,12 @@ static size_t place_candidate(orchestrator *o, run_state *run, const uint8_t *su
         for (uint32_t k = 0; k < m->n_changes; k++)
             if (!subset || subset[k])
                 slot->config[m->changes[k]] = run->base->patch[m->changes[k]];
-        if (subset)
+        if (subset && m->stage == STAGE_CONFIRM)
+            snprintf(slot->note, sizeof slot->note,
+                     "minimised patch faulty + %s (%u of %u changes), confirmation retraining "
+                     "%zu of %zu",
+                     names, size, m->n_changes, r + 1, m->runs);
+        else if (subset)
             snprintf(slot->note, sizeof slot->note,
                      "ddmin candidate %u: faulty + %s (%u of %u changes), retraining %zu of %zu",
                      m->candidates + 1, names, size, m->n_changes, r + 1, m->runs);
@@ -277,6 +288,8 @@ static void finish(orchestrator *o, run_state *run, const char *why)
     dnnr__journal_format_config(&b, s->space, config);
     dnnr__json_field_numbers(&b, "patch_values", m->reference, m->runs);
     dnnr__json_field_numbers(&b, "values", m->best, m->n_best);
+    if (m->n_confirm)
+        dnnr__json_field_numbers(&b, "confirm_values", m->confirm, m->n_confirm);
     dnnr__buf_put(&b, "}", 1);
     if (dnnr__journal_append_line(o->journal, &b, &err))
         dnnr__run_set_fatal(o, &err);
@@ -301,16 +314,43 @@ static int reference_ready(orchestrator *o, run_state *run)
     return 1;
 }
 
+/* A candidate passes when it is no significant loss against the full patch
+ * and, with minimise_keep_repair (the default), still significantly better
+ * than the faulty model: a smaller patch that is no longer a repair is no
+ * minimisation of a repair. The empty set (the faulty model) never passes
+ * the second test. */
 static void judge(orchestrator *o, run_state *run, const double *values, size_t n)
 {
     struct dnnr_minimise_run *m = run->mini;
-    int passes = dnnr__minimise_accept(values, n, m->reference, m->runs,
-                                       run->rt->subject->maximise, o->e->minimise_alpha, NULL);
+    int maximise = run->rt->subject->maximise;
+    int passes = dnnr__minimise_accept(values, n, m->reference, m->runs, maximise,
+                                       o->e->minimise_alpha, NULL);
+    if (passes && o->e->minimise_keep_repair && m->n_faulty)
+        passes = dnnr__minimise_better(values, n, m->faulty, m->n_faulty, maximise,
+                                       o->e->minimise_alpha, NULL);
     if (passes) {
         memcpy(m->best, values, n * sizeof *m->best);
         m->n_best = n;
     }
     dnnr__ddmin_verdict(m->dd, passes);
+}
+
+/* ddmin has ended: retrain what it kept R more times on fresh seeds, so
+ * whether the minimised patch is still a repair is measured on trainings
+ * that did not choose it. Nothing to confirm when everything was kept (the
+ * reference trainings are that patch's) or nothing (the faulty model). */
+static int confirm(orchestrator *o, run_state *run, const char *why)
+{
+    struct dnnr_minimise_run *m = run->mini;
+    uint32_t kept = 0;
+    const uint8_t *subset = dnnr__ddmin_current(m->dd, &kept);
+    if (!o->e->minimise_confirm || kept == 0 || kept == m->n_changes) {
+        finish(o, run, why);
+        return 0;
+    }
+    m->why = why;
+    m->stage = STAGE_CONFIRM;
+    return place_candidate(o, run, subset, kept) > 0;
 }
 
 int dnnr__minimise_step(orchestrator *o, run_state *run)
@@ -332,6 +372,11 @@ int dnnr__minimise_step(orchestrator *o, run_state *run)
             read_samples(run, m->first, m->runs, m->reference);
         if (!reference_ready(o, run))
             return 0;
+    } else if (m->stage == STAGE_CONFIRM) {
+        read_samples(run, m->first, m->runs, m->confirm);
+        m->n_confirm = m->runs;
+        finish(o, run, m->why);
+        return 0;
     } else if (m->stage == STAGE_CANDIDATE) {
         double *values = dnnr__alloc(m->runs, sizeof *values);
         if (!values) {
@@ -348,14 +393,10 @@ int dnnr__minimise_step(orchestrator *o, run_state *run)
     uint32_t size;
     for (;;) {
         /* The cap is checked before each candidate: one started runs its R trials. */
-        if (o->e->minimise_budget > 0 && charged(run) >= o->e->minimise_budget) {
-            finish(o, run, "budget");
-            return 0;
-        }
-        if (dnnr__ddmin_next(m->dd, &subset, &size) != DNNR_OK) {
-            finish(o, run, "minimal");
-            return 0;
-        }
+        if (o->e->minimise_budget > 0 && charged(run) >= o->e->minimise_budget)
+            return confirm(o, run, "budget");
+        if (dnnr__ddmin_next(m->dd, &subset, &size) != DNNR_OK)
+            return confirm(o, run, "minimal");
         if (size > 0)
             break;
         /* The empty set is the faulty model: its reference trainings judge

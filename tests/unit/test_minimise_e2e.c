@@ -88,8 +88,9 @@ static size_t check_minimised(const char *out, int reuse)
         records++;
         ck_assert(is(rec, "searcher", "random#min") && is(rec, "base", "random"));
         double repeat = dnnr__json_num(rec, "repeat");
-        /* Its trials: R = 5 per configuration, none trained twice, every one noted. */
-        size_t trials = 0, reference = 0;
+        /* Its trials: R = 5 per configuration, none trained twice, every one noted;
+         * the kept configuration 5 more times as its confirmation. */
+        size_t trials = 0, reference = 0, confirmation = 0;
         double cost = 0;
         for (size_t j = 0; j < l.n; j++) {
             const dnnr_json *t = l.items[j];
@@ -101,14 +102,19 @@ static size_t check_minimised(const char *out, int reuse)
             const char *note = dnnr__json_str(t, "note");
             ck_assert_ptr_nonnull(note);
             reference += !strncmp(note, "minimisation reference", 22);
+            int confirming = strstr(note, "confirmation retraining") != NULL;
+            confirmation += confirming;
             ck_assert_msg(!strncmp(note, "minimisation reference", 22) ||
-                              !strncmp(note, "ddmin candidate", 15),
+                              !strncmp(note, "ddmin candidate", 15) ||
+                              (!strncmp(note, "minimised patch", 15) && confirming),
                           "%s", note);
             size_t same = 0;
             for (size_t k = 0; k < l.n; k++) {
                 const dnnr_json *u = l.items[k];
                 if (dnnr__json_get(u, "kind") || !is(u, "searcher", "random#min") ||
-                    dnnr__json_num(u, "repeat") != repeat)
+                    dnnr__json_num(u, "repeat") != repeat ||
+                    (strstr(dnnr__json_str(u, "note"), "confirmation retraining") != NULL) !=
+                        confirming)
                     continue;
                 const dnnr_json *a = dnnr__json_get(t, "config")->child;
                 const dnnr_json *b = dnnr__json_get(u, "config")->child;
@@ -143,6 +149,11 @@ static size_t check_minimised(const char *out, int reuse)
             values[nv++] = v->type == DNNR_JSON_NUMBER ? v->number : NAN;
         ck_assert_uint_eq(nv, 5);
         ck_assert(dnnr__minimise_better(values, nv, faulty, n_faulty, 1, 0.05, NULL));
+        /* Fresh retrainings of the minimised patch, when it is smaller than the
+         * patch: what the report's "still significant" reads. */
+        const dnnr_json *confirm = dnnr__json_get(rec, "confirm_values");
+        ck_assert_uint_eq(confirmation, dnnr__json_length(kept) > 0 ? 5 : 0);
+        ck_assert_uint_eq(confirm ? dnnr__json_length(confirm) : 0, confirmation);
         ck_assert_uint_ge(dnnr__json_num(rec, "candidates"), 1);
     }
     ck_assert_uint_eq(records, 2);
