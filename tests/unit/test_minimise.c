@@ -372,15 +372,20 @@ START_TEST(options_and_defaults)
     ck_assert_int_eq(e->minimise_runs, 7); /* the references' sample size */
     ck_assert_double_eq(e->minimise_alpha, 0.05);
     ck_assert_double_eq(e->minimise_budget, 0);
+    ck_assert_int_eq(e->minimise_keep_repair, 1);
+    ck_assert_int_eq(e->minimise_confirm, 1);
     dnnr__experiment_destroy(e);
     ck_assert_msg(read_experiment("minimise = true;\nminimise_runs = 6;\nminimise_alpha = 0.1;\n"
-                                  "minimise_budget = 40;\n",
+                                  "minimise_budget = 40;\nminimise_keep_repair = false;\n"
+                                  "minimise_confirm = false;\n",
                                   &e, &err) == DNNR_OK,
                   "%s", err.msg);
     ck_assert_int_eq(e->minimise, 1);
     ck_assert_int_eq(e->minimise_runs, 6);
     ck_assert_double_eq(e->minimise_alpha, 0.1);
     ck_assert_double_eq(e->minimise_budget, 40);
+    ck_assert_int_eq(e->minimise_keep_repair, 0);
+    ck_assert_int_eq(e->minimise_confirm, 0);
     ck_assert_int_eq(dnnr__experiment_check_minimise(e, &err), DNNR_OK);
     dnnr__experiment_destroy(e);
 }
@@ -399,6 +404,7 @@ static const struct {
     {"minimise_budget = -3;\n",
      "4: minimise_budget: expected a positive number of faulty trainings' cost units"},
     {"minimise_runz = 5;\n", "4: unknown key 'minimise_runz'"},
+    {"minimise_confirm = 1;\n", "4: 'minimise_confirm': expected true or false, got an integer"},
 };
 
 START_TEST(bad_options_name_file_and_line)
