@@ -110,7 +110,7 @@ static void summarise_targets(const dnnr_dataset *d, lint_data *out)
     out->y_max = 1.0;
 }
 
-void lint_data_summarise(const dnnr_dataset *d, double validation_split, lint_data *out)
+void dnnr__lint_data_summarise(const dnnr_dataset *d, double validation_split, lint_data *out)
 {
     memset(out, 0, sizeof *out);
     if (!d)

@@ -11,18 +11,18 @@
 #include "lint/lint_internal.h"
 #include "util/alloc.h"
 
-int lint_is_weighted(dnnr_layer_kind kind)
+int dnnr__lint_is_weighted(dnnr_layer_kind kind)
 {
     return kind == DNNR_LAYER_DENSE || kind == DNNR_LAYER_CONV2D;
 }
 
-const char *lint_act_name(dnnr_activation a)
+const char *dnnr__lint_act_name(dnnr_activation a)
 {
     const char *name = dnnr__keras_activation_name(a);
     return name ? name : "?";
 }
 
-const char *lint_units_key(const dnnr_layer_spec *L)
+const char *dnnr__lint_units_key(const dnnr_layer_spec *L)
 {
     return L->kind == DNNR_LAYER_CONV2D ? "filters" : "units";
 }
@@ -62,7 +62,7 @@ static int field_of(const lint_ctx *c, int32_t spec_layer, const char *key, int3
     return dnnr__model_template_field(c->t, *tlayer, key, f) == DNNR_OK ? 0 : -1;
 }
 
-void lint_where_add(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key)
+void dnnr__lint_where_add(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key)
 {
     int32_t tl;
     dnnr_template_field f;
@@ -80,7 +80,7 @@ void lint_where_add(lint_where *w, const lint_ctx *c, int32_t spec_layer, const 
         w->params[w->n++] = f.param;
 }
 
-void lint_where_init(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key)
+void dnnr__lint_where_init(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key)
 {
     memset(w, 0, sizeof *w);
     w->layer = -1;
@@ -95,10 +95,10 @@ void lint_where_init(lint_where *w, const lint_ctx *c, int32_t spec_layer, const
         w->layer = tl;
         w->line = dnnr__model_template_line(c->t, tl);
     }
-    lint_where_add(w, c, spec_layer, key);
+    dnnr__lint_where_add(w, c, spec_layer, key);
 }
 
-void lint_add(lint_ctx *c, const char *rule, double confidence, const lint_where *w,
+void dnnr__lint_add(lint_ctx *c, const char *rule, double confidence, const lint_where *w,
               const char *fmt, ...)
 {
     if (c->failed)
@@ -229,9 +229,9 @@ static void find_activations(lint_ctx *c)
         const dnnr_layer_spec *L = &spec->layers[i];
         lint_layer *v = &c->layers[i];
         v->act_layer = (int32_t)i;
-        v->eff_act = L->kind == DNNR_LAYER_ACTIVATION || lint_is_weighted(L->kind) ? L->activation
+        v->eff_act = L->kind == DNNR_LAYER_ACTIVATION || dnnr__lint_is_weighted(L->kind) ? L->activation
                                                                                    : DNNR_ACT_LINEAR;
-        if (lint_is_weighted(L->kind)) {
+        if (dnnr__lint_is_weighted(L->kind)) {
             c->out_layer = (int32_t)i;
             for (uint32_t j = i + 1; v->eff_act == DNNR_ACT_LINEAR && j < spec->n_layers; j++) {
                 dnnr_layer_kind kind = spec->layers[j].kind;
@@ -286,12 +286,12 @@ int dnnr__lint_run(const dnnr_subject *s, const struct dnnr_model_template *t,
         dnnr__model_spec_destroy(spec);
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     }
-    lint_data_summarise(data, spec->validation_split, &c.data);
+    dnnr__lint_data_summarise(data, spec->validation_split, &c.data);
     walk_shapes(&c);
     find_activations(&c);
-    lint_rules_output(&c);
-    lint_rules_layers(&c);
-    lint_rules_training(&c);
+    dnnr__lint_rules_output(&c);
+    dnnr__lint_rules_layers(&c);
+    dnnr__lint_rules_training(&c);
     dnnr__free(c.layers);
     dnnr__model_spec_destroy(spec);
     if (c.failed) {

@@ -74,26 +74,26 @@ typedef struct lint_where {
 
 /* Point at field @p key of spec layer @p spec_layer (-1: the training group,
  * -2: the data set, no field). */
-void lint_where_init(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key);
+void dnnr__lint_where_init(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key);
 /* Name one more field's parameter (a literal is noted, absent is ignored). */
-void lint_where_add(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key);
+void dnnr__lint_where_add(lint_where *w, const lint_ctx *c, int32_t spec_layer, const char *key);
 /* Add a finding; a finding naming no parameter says the fault lies outside
  * the search space. Findings of one rule on one template layer merge (the
  * copies of a repeated layer), keeping the most confident. */
-void lint_add(lint_ctx *c, const char *rule, double confidence, const lint_where *w,
+void dnnr__lint_add(lint_ctx *c, const char *rule, double confidence, const lint_where *w,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-int lint_is_weighted(dnnr_layer_kind kind);
-const char *lint_act_name(dnnr_activation a);
+int dnnr__lint_is_weighted(dnnr_layer_kind kind);
+const char *dnnr__lint_act_name(dnnr_activation a);
 /* The field holding a weighted layer's width: "units" or "filters". */
-const char *lint_units_key(const dnnr_layer_spec *L);
+const char *dnnr__lint_units_key(const dnnr_layer_spec *L);
 
 /* data.c */
-void lint_data_summarise(const dnnr_dataset *d, double validation_split, lint_data *out);
+void dnnr__lint_data_summarise(const dnnr_dataset *d, double validation_split, lint_data *out);
 
 /* Rule groups. */
-void lint_rules_output(lint_ctx *c);
-void lint_rules_layers(lint_ctx *c);
-void lint_rules_training(lint_ctx *c);
+void dnnr__lint_rules_output(lint_ctx *c);
+void dnnr__lint_rules_layers(lint_ctx *c);
+void dnnr__lint_rules_training(lint_ctx *c);
 
 #endif
