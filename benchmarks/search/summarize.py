@@ -14,7 +14,7 @@ import sys
 FUNCTIONS = [("branin", "Branin (2)"), ("hartmann6", "Hartmann6 (6)"),
              ("rosenbrock", "Rosenbrock-4"), ("ackley", "Ackley-5"),
              ("mixed", "mixed (cat+int+float+log)")]
-SEARCHERS = ["hebo", "tpe", "random", "hebo_1restart", "hebo_choice"]
+SEARCHERS = ["hebo", "hebo_paper", "hebo_libm", "tpe", "random", "hebo_1restart", "hebo_choice"]
 AT = [25, 50, 100]
 
 
@@ -34,6 +34,9 @@ def load(directory):
                 elif "suggest_seconds" in d:
                     runs.setdefault(("suggest", setting, d["dim"], d["observations"]),
                                     []).append(d["suggest_seconds"])
+                    if "mean_model_ask" in d:  # suggest-time-run: the whole run's asks too
+                        runs.setdefault(("run", setting, d["dim"], d["observations"]),
+                                        []).append((d["mean_model_ask"], d["max_model_ask"]))
     return runs
 
 
@@ -73,6 +76,15 @@ def main():
             v = runs[k]
             out.append("| %s | %d | %d | %.3f | %.3f | %.3f | %d |" % (
                 k[1], k[2], k[3], statistics.median(v), min(v), max(v), len(v)))
+    whole = sorted(k for k in runs if k[0] == "run")
+    if whole:
+        out += ["", "| hebo setting | dims | up to observations | median of the mean model-based "
+                "ask (s) | median of the largest (s) | runs |", "|---|---|---|---|---|---|"]
+        for k in whole:
+            v = runs[k]
+            out.append("| %s | %d | %d | %.3f | %.3f | %d |" % (
+                k[1], k[2], k[3], statistics.median(m for m, _ in v),
+                statistics.median(x for _, x in v), len(v)))
     print("\n".join(out))
 
 

@@ -16,8 +16,19 @@
 #include "kernel.h"
 #include "linalg.h"
 #include "nsga2.h"
+#include "space/space.h"
 #include "vmath.h"
 #include "warp.h"
+
+const dnnr_plugin_desc *dnnr_plugin_hebo_entry(void);
+
+static dnnr_host *make_host_with(const char *options)
+{
+    dnnr_error err = {{0}};
+    dnnr_host *h = dnnr__host_create_simple("hebo", 7, options, &err);
+    ck_assert_msg(h != NULL, "%s", err.msg);
+    return h;
+}
 
 static dnnr_host *make_host(void)
 {
@@ -368,6 +379,93 @@ START_TEST(cross_block_matches_cross_t)
 }
 END_TEST
 
+/* The objective at the model's current hyperparameters. */
+static double nll_now(hebo_gp *gp)
+{
+    double u[HEBO_N_THETA(16)];
+    hebo_gp_theta_to_u(gp, hebo_gp_theta(gp), u);
+    return hebo_gp_objective(gp, u, NULL);
+}
+
+/* Warm-started refits: on the same data the warm fit cannot end above the
+ * optimum it starts from; with one more row it runs HEBO's initial-value
+ * run as well, so it ends no higher than that run alone, and close to a
+ * full 10-run cold fit. */
+START_TEST(warm_started_fit_is_no_worse)
+{
+    enum { N = 30, D = 4 };
+    fixture fx;
+    fixture_make(&fx, N + 1, D, 21);
+    hebo_gp_config cfg;
+    hebo_gp_config_default(&cfg);
+    cfg.ftol = 1e-6;
+    double lo[D], hi[D], y[N + 1];
+    for (size_t j = 0; j < D; j++) {
+        lo[j] = (j == D - 1 ? 0 : -1) - HEBO_WARP_EPS;
+        hi[j] = 1 + HEBO_WARP_EPS;
+    }
+    for (size_t i = 0; i <= N; i++)
+        y[i] = sin(3 * fx.x[i * D]) + fx.x[i * D + 1] * fx.x[i * D + 1] + 0.3 * fx.x[i * D + 3];
+    /* cold on N rows */
+    hebo_gp *cold = hebo_gp_create(fx.h, &cfg, N, D, fx.x, lo, hi, y);
+    dnnr_rng rng;
+    dnnr_rng_init(&rng, 1);
+    double warm_u[HEBO_N_THETA(D)];
+    ck_assert_int_eq(hebo_gp_fit_warm(cold, &rng, NULL, warm_u), 0);
+    double f_cold = nll_now(cold);
+    /* warm on the same rows, the warm start alone */
+    cfg.refit_restarts = 1;
+    hebo_gp *same = hebo_gp_create(fx.h, &cfg, N, D, fx.x, lo, hi, y);
+    ck_assert_int_eq(hebo_gp_fit_warm(same, &rng, warm_u, NULL), 0);
+    ck_assert_double_le(nll_now(same), f_cold);
+    /* one more row: warm (warm start + initial values) vs the initial-value
+     * run alone vs a cold 10-run fit */
+    cfg.refit_restarts = 2;
+    hebo_gp *warm = hebo_gp_create(fx.h, &cfg, N + 1, D, fx.x, lo, hi, y);
+    ck_assert_int_eq(hebo_gp_fit_warm(warm, &rng, warm_u, NULL), 0);
+    cfg.restarts = 1;
+    hebo_gp *init_only = hebo_gp_create(fx.h, &cfg, N + 1, D, fx.x, lo, hi, y);
+    ck_assert_int_eq(hebo_gp_fit(init_only, &rng), 0);
+    cfg.restarts = 10;
+    hebo_gp *full = hebo_gp_create(fx.h, &cfg, N + 1, D, fx.x, lo, hi, y);
+    ck_assert_int_eq(hebo_gp_fit(full, &rng), 0);
+    double f_warm = nll_now(warm), f_init = nll_now(init_only), f_full = nll_now(full);
+    ck_assert_double_le(f_warm, f_init);
+    ck_assert_msg(f_warm <= f_full + 1.0, "warm %g vs 10 cold runs %g", f_warm, f_full);
+    hebo_gp_destroy(cold);
+    hebo_gp_destroy(same);
+    hebo_gp_destroy(warm);
+    hebo_gp_destroy(init_only);
+    hebo_gp_destroy(full);
+    fixture_free(&fx);
+}
+END_TEST
+
+/* The fit options: accepted in range, refused out of it. */
+START_TEST(fit_options_are_checked)
+{
+    static const char *const opts[] = {
+        "fit_warm_start = false; fit_refit_restarts = 0; fit_ftol = 0.0;",
+        "fit_warm_start = true; fit_refit_restarts = 1; fit_ftol = 1e-4;",
+        "fit_refit_restarts = -1;",
+        "fit_ftol = -1e-6;",
+    };
+    dnnr_space *sp = dnnr__space_create();
+    ck_assert_int_eq(dnnr__space_add_float(sp, "x", -5, 5, 0, 0), DNNR_OK);
+    const dnnr_searcher_iface *si = dnnr_plugin_hebo_entry()->iface;
+    for (int i = 0; i < 4; i++) {
+        dnnr_host *h = make_host_with(opts[i]);
+        dnnr_searcher_init init = {.struct_size = sizeof init, .host = h, .space = sp,
+                                   .max_in_flight = 1};
+        dnnr_searcher *s = NULL;
+        ck_assert_int_eq(si->create(&init, &s), i < 2 ? DNNR_OK : DNNR_EINVAL);
+        si->destroy(s);
+        dnnr__host_destroy(h);
+    }
+    dnnr__space_destroy(sp);
+}
+END_TEST
+
 /* Ranks by definition: peel the points nobody left dominates. */
 static void ref_rank(const double *f, size_t n, size_t no, int *rank)
 {
@@ -497,6 +595,8 @@ static Suite *hebo_fast_suite(void)
     tcase_add_test(gp, batched_prediction_matches_pointwise);
     tcase_add_test(gp, cross_block_matches_cross_t);
     tcase_add_test(gp, kernel_gradient_matches_plain_loops);
+    tcase_add_test(gp, warm_started_fit_is_no_worse);
+    tcase_add_test(gp, fit_options_are_checked);
     suite_add_tcase(s, gp);
     TCase *ga = tcase_create("nsga2");
     tcase_set_timeout(ga, 30);

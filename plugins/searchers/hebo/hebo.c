@@ -36,6 +36,12 @@ static int read_options(const dnnr_host *h, hebo_options *o, size_t d, uint32_t 
     o->kappa_delta = 0.01;
     o->mace_eps = 1e-4;
     o->topup_tries = 4;
+    /* Refits start from the previous optimum and stop earlier than HEBO's
+     * (README.md, "Choices where HEBO leaves room"); fit_warm_start = false,
+     * fit_ftol = 2.2e-9 give HEBO's own fit. */
+    o->warm_start = 1;
+    o->gp.refit_restarts = 2;
+    o->gp.ftol = 1e-6;
     int64_t restarts = o->gp.restarts, max_iter = o->gp.max_iter;
     int64_t refit_restarts = o->gp.refit_restarts;
     int64_t pop = (int64_t)o->ga.pop_size, gens = (int64_t)o->ga.n_gen;
@@ -64,7 +70,7 @@ static int read_options(const dnnr_host *h, hebo_options *o, size_t d, uint32_t 
     rc |= read_float(h, "warp_prior_sigma", &o->gp.warp_prior_sigma);
     rc |= read_int(h, "fit_restarts", &restarts);
     rc |= read_int(h, "fit_max_iter", &max_iter);
-    rc |= h->option_bool(h->ctx, "fit_warm_start", 0, &o->warm_start);
+    rc |= h->option_bool(h->ctx, "fit_warm_start", o->warm_start, &o->warm_start);
     rc |= read_int(h, "fit_refit_restarts", &refit_restarts);
     rc |= read_float(h, "fit_ftol", &o->gp.ftol);
     rc |= read_int(h, "population", &pop);

@@ -20,7 +20,7 @@ typedef struct hebo_options {
     int drop_failed;      /**< 1: HEBO's "drop"; 0 (default): failed = worst observed */
     int noisy_acq;        /**< MACE noise injection (default on) */
     int choice_operators; /**< categoricals as unordered choices in the GA (default off) */
-    int warm_start;       /**< refits add a run from the previous fit's optimum */
+    int warm_start;       /**< refits start from the previous fit's optimum (default on) */
     double kappa_upsilon; /**< 0.5 */
     double kappa_delta;   /**< 0.01 */
     double mace_eps;      /**< 1e-4 */
