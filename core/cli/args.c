@@ -8,15 +8,24 @@
 #include "space/space.h"
 #include "util/alloc.h"
 
+/* -j's value: a whole number, else -1 so dnnr__cli_workers_ok refuses it
+ * ("-j abc" must not quietly mean the default). */
+static int parse_workers(const char *text)
+{
+    char *end = NULL;
+    long n = strtol(text, &end, 10);
+    return end != text && *end == '\0' && n >= 1 && n <= 4096 ? (int)n : -1;
+}
+
 int dnnr__cli_trial_option(int argc, char **argv, int *i, const char **backend, int *workers)
 {
     const char *a = argv[*i];
     if (!strcmp(a, "--backend") && *i + 1 < argc)
         *backend = argv[++*i];
     else if (!strcmp(a, "-j") && *i + 1 < argc)
-        *workers = atoi(argv[++*i]);
+        *workers = parse_workers(argv[++*i]);
     else if (!strncmp(a, "-j", 2) && a[2])
-        *workers = atoi(a + 2);
+        *workers = parse_workers(a + 2);
     else
         return 0;
     return 1;
@@ -24,7 +33,7 @@ int dnnr__cli_trial_option(int argc, char **argv, int *i, const char **backend, 
 
 int dnnr__cli_workers_ok(const char *command, int workers)
 {
-    if (workers >= 0 && workers <= 4096)
+    if (workers >= 0 && workers <= 4096) /* 0: -j not given, the experiment's `workers` */
         return 1;
     fprintf(stderr, "%s: -j expects a number of workers between 1 and 4096\n", command);
     return 0;

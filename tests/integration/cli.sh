@@ -33,6 +33,10 @@ repeats = 2;
 CFG
 "$bin" run "$tmp/exp.cfg" --out "$tmp/out" 2> "$tmp/log" || fail "run: $(cat "$tmp/log")"
 grep -q "4/4 runs done, 48 trials" "$tmp/log" || fail "progress: $(cat "$tmp/log")"
+for j in abc 0 -3 2x; do
+  if "$bin" run "$tmp/exp.cfg" --out "$tmp/out-j" -j "$j" 2> "$tmp/err"; then fail "-j $j accepted"; fi
+  grep -q "run: -j expects a number of workers between 1 and 4096" "$tmp/err" || fail "-j $j message"
+done
 if "$bin" run "$tmp/exp.cfg" --out "$tmp/out" 2> "$tmp/err"; then fail "overwrote a run"; fi
 grep -q "already holds a run" "$tmp/err" || fail "overwrite message"
 "$bin" run "$tmp/exp.cfg" --out "$tmp/out" --resume 2> "$tmp/log" || fail "resume of a finished run"
