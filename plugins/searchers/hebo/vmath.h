@@ -34,17 +34,18 @@ typedef long long hebo_i4 __attribute__((vector_size(32)));
 
 typedef unsigned long long hebo_u4 __attribute__((vector_size(32)));
 
-/* 2^k for the integer k (also given as the double kd), |k| <= 1100, as two
+/* 2^k for the integer k (unsigned lanes, two's complement; also given as the
+ * double kd), |k| <= 1100, as two
  * factors of normal range, so that subnormal and overflowing results round
  * once, at the end. The halving happens in doubles: AVX2 has no 64-bit
  * arithmetic right shift. */
 #define HEBO_V4_POW2_SPLIT(k, kd, f1, f2)                                                         \
     do {                                                                                          \
         hebo_v4 t1_ = (kd) * 0.5 + HEBO_SHIFTER;                                                  \
-        hebo_i4 k1_ = (hebo_i4)t1_ - (hebo_i4)HEBO_V4_SET1(HEBO_SHIFTER);                         \
-        hebo_i4 k2_ = (k) - k1_;                                                                  \
-        (f1) = (hebo_v4)((hebo_u4)(k1_ + 1023) << 52);                                            \
-        (f2) = (hebo_v4)((hebo_u4)(k2_ + 1023) << 52);                                            \
+        hebo_u4 k1_ = (hebo_u4)t1_ - (hebo_u4)HEBO_V4_SET1(HEBO_SHIFTER);                         \
+        hebo_u4 k2_ = (k) - k1_;                                                                  \
+        (f1) = (hebo_v4)((k1_ + 1023) << 52);                                                     \
+        (f2) = (hebo_v4)((k2_ + 1023) << 52);                                                     \
     } while (0)
 
 /* out = expm1(r) for |r| <= ln2 / 2: r + r^2 p(r), p the Taylor polynomial
@@ -67,7 +68,7 @@ typedef unsigned long long hebo_u4 __attribute__((vector_size(32)));
 #define HEBO_V4_SELECT(m, a, b) ((hebo_v4)((((hebo_i4)(a)) & (m)) | (((hebo_i4)(b)) & ~(m))))
 
 /* Integer lanes (|k| < 2^51) to doubles, exactly, without AVX-512. */
-#define HEBO_I4_TO_V4(k) ((hebo_v4)((k) + (hebo_i4)HEBO_V4_SET1(HEBO_SHIFTER)) - HEBO_SHIFTER)
+#define HEBO_I4_TO_V4(k) ((hebo_v4)((hebo_u4)(k) + (hebo_u4)HEBO_V4_SET1(HEBO_SHIFTER)) - HEBO_SHIFTER)
 
 /* Range reduction shared by exp and expm1: x (clamped) = k ln2 + r. */
 #define HEBO_V4_REDUCE(x, k, kd, r)                                                               \
@@ -77,7 +78,7 @@ typedef unsigned long long hebo_u4 __attribute__((vector_size(32)));
         xc_ = HEBO_V4_SELECT((hebo_i4)(xc_ > hi_), hi_, xc_);                                     \
         hebo_v4 t_ = xc_ * HEBO_LOG2E + HEBO_SHIFTER;                                             \
         (kd) = t_ - HEBO_SHIFTER;                                                                 \
-        (k) = (hebo_i4)t_ - (hebo_i4)HEBO_V4_SET1(HEBO_SHIFTER);                                  \
+        (k) = (hebo_u4)t_ - (hebo_u4)HEBO_V4_SET1(HEBO_SHIFTER);                                  \
         (r) = (xc_ - (kd) * HEBO_LN2_HI) - (kd) * HEBO_LN2_LO;                                    \
     } while (0)
 
@@ -89,7 +90,7 @@ typedef unsigned long long hebo_u4 __attribute__((vector_size(32)));
 HEBO_VMATH_FN void hebo_v4_exp(hebo_v4 *out, const hebo_v4 *in)
 {
     hebo_v4 x = *in, r, kd, f1, f2, em1;
-    hebo_i4 k;
+    hebo_u4 k;
     HEBO_V4_REDUCE(x, k, kd, r);
     HEBO_V4_EXPM1_POLY(r, em1);
     hebo_v4 p = 1.0 + em1;
@@ -102,7 +103,7 @@ HEBO_VMATH_FN void hebo_v4_exp(hebo_v4 *out, const hebo_v4 *in)
 HEBO_VMATH_FN void hebo_v4_expm1(hebo_v4 *out, const hebo_v4 *in)
 {
     hebo_v4 x = *in, r, kd, f1, f2, em1;
-    hebo_i4 k;
+    hebo_u4 k;
     HEBO_V4_REDUCE(x, k, kd, r);
     HEBO_V4_EXPM1_POLY(r, em1);
     HEBO_V4_POW2_SPLIT(k, kd, f1, f2);
@@ -117,13 +118,15 @@ HEBO_VMATH_FN void hebo_v4_log(hebo_v4 *out, const hebo_v4 *in)
     /* subnormals: scale into the normal range first */
     hebo_i4 tiny = (hebo_i4)(x < 0x1p-1022);
     hebo_v4 xs = HEBO_V4_SELECT(tiny, x * 0x1p54, x);
-    hebo_i4 bits = (hebo_i4)xs;
-    /* exponent relative to sqrt(1/2), offset to stay non-negative: a logical
-     * shift then does (AVX2 has no 64-bit arithmetic one) */
-    hebo_u4 ix = (hebo_u4)(bits - (0x3fe6a09e667f3bcdLL - (1023LL << 52)));
-    hebo_i4 eb = (hebo_i4)(ix >> 52) - 1023;
-    hebo_i4 e = eb - (tiny & 54);
-    hebo_v4 m = (hebo_v4)(bits - (hebo_i4)((hebo_u4)eb << 52)); /* in [sqrt(1/2), sqrt(2)) */
+    /* Bit arithmetic in unsigned lanes (wraps where NaN and negative inputs
+     * overflow; those lanes are replaced below). The exponent relative to
+     * sqrt(1/2), offset to stay non-negative: a logical shift then does
+     * (AVX2 has no 64-bit arithmetic one). */
+    hebo_u4 bits = (hebo_u4)xs;
+    hebo_u4 ix = bits + ((1023ULL << 52) - 0x3fe6a09e667f3bcdULL);
+    hebo_u4 ebu = (ix >> 52) - 1023; /* the exponent, two's complement */
+    hebo_i4 e = (hebo_i4)ebu - (tiny & 54);
+    hebo_v4 m = (hebo_v4)(bits - (ebu << 52)); /* in [sqrt(1/2), sqrt(2)) */
     hebo_v4 f = m - 1.0;
     hebo_v4 s = f / (2.0 + f);
     hebo_v4 z = s * s;
