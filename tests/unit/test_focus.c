@@ -849,7 +849,7 @@ START_TEST(d1_finds_the_fix_within_ten_trainings)
             "name = \"focus_d1\";\nseed = 5;\nsubjects = [\"%s/configs/subjects/D1.cfg\"];\n"
             "searchers = ( \"focus\", { name = \"focus\"; label = \"nolint\"; "
             "options = { lint_weight = 0.0; }; } );\nplugin_paths = [\"%s\"];\nthreads = 1;\n"
-            "budgets = [10];\nbudget_mode = \"cost\";\nrepeats = 2;\neval_runs = 2;\n"
+            "budgets = [10];\nbudget_mode = \"cost\";\nrepeats = 2;\neval_runs = 4;\n"
             "metrics = [\"improvement\"];\n",
             DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR);
     fclose(fp);
@@ -875,7 +875,9 @@ START_TEST(d1_finds_the_fix_within_ten_trainings)
         for (int r = 0; r < 2; r++) {
             ck_assert_msg(best[k][r] == 1.0, "%s repeat %d: best accuracy %g",
                           k ? "nolint" : "focus", r, best[k][r]);
-            ck_assert_int_le(trials[k][r], 4); /* the start, then act3 -> sigmoid early */
+            /* the start, then act3 -> sigmoid early; the run stops at the fix's
+             * level, a target because 4 references each show the fix better */
+            ck_assert_int_le(trials[k][r], 4);
         }
     dnnr__journal_lines_free(&l);
     char cmd[300];
