@@ -178,9 +178,14 @@ static int gp_profile(int argc, char **argv)
     for (size_t i = 0; i < n * n; i++)
         inv[i] = -inv[i];
     double t_grad = TIME_US(reps, inner, hebo_kernel_grad(x, n, D, th, k, e, inv, gt, gw, work));
-    double f = 0;
-    double t_obj = TIME_US(reps, inner, f = hebo_gp_objective(gp, u, g));
-    double t_val = TIME_US(reps, inner, f += hebo_gp_objective(gp, u, NULL));
+    /* two points in turn: the objective keeps its last point's work for a
+     * gradient asked there, and that is not what is timed here */
+    double *u2 = calloc(nt, sizeof *u2), f = 0;
+    for (size_t i = 0; i < nt; i++)
+        u2[i] = u[i] + 1e-9;
+    int flip = 0;
+    double t_obj = TIME_US(reps, inner, f = hebo_gp_objective(gp, (flip ^= 1) ? u2 : u, g));
+    double t_val = TIME_US(reps, inner, f += hebo_gp_objective(gp, (flip ^= 1) ? u2 : u, NULL));
     hebo_gp_condition(gp);
     double t_pred = TIME_US(reps, 1, hebo_gp_predict(gp, xs, m, mu, var));
     double t_fit = TIME_US(1, 1, hebo_gp_fit(gp, &rng));
@@ -190,7 +195,7 @@ static int gp_profile(int argc, char **argv)
            n, D, t_obj, t_val, t_kernel, t_chol, t_inv, t_grad, t_pred, t_fit / 1000.0, f);
     hebo_gp_destroy(gp);
     free(x), free(y), free(lo), free(hi), free(u), free(g), free(xs), free(mu), free(var);
-    free(k), free(e), free(l), free(inv), free(work), free(wt), free(gt), free(gw);
+    free(k), free(e), free(l), free(inv), free(work), free(wt), free(gt), free(gw), free(u2);
     dnnr__host_destroy(h);
     return 0;
 }

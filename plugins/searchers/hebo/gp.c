@@ -222,8 +222,7 @@ static double log_gamma_pdf(double t, double shape, double rate, double *dt)
 #define WARP_V4(lu, av, bv, w, dwa, dwb)                                                          \
     do {                                                                                          \
         hebo_v4 al_ = (av) * (lu), ua_, om_, lom_, bl_, pb_;                                      \
-        hebo_v4_exp(&ua_, &al_);                                                                  \
-        hebo_v4_expm1(&om_, &al_);                                                                \
+        hebo_v4_exp_expm1(&ua_, &om_, &al_);                                                      \
         om_ = -om_;                                                                               \
         hebo_v4_log(&lom_, &om_);                                                                 \
         bl_ = (bv) * lom_;                                                                        \

@@ -74,9 +74,16 @@ HEBO_BODY int cholesky_body(double *a, size_t n)
     return 0;
 }
 
+/* The factorisation reads and writes only the lower triangle: copy that. */
+static void copy_lower(double *l, const double *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        memcpy(l + i * n, k + i * n, (i + 1) * sizeof *l);
+}
+
 int hebo_jitchol(const double *k, size_t n, double *l, double *jitter_out)
 {
-    memcpy(l, k, n * n * sizeof *l);
+    copy_lower(l, k, n);
     if (jitter_out)
         *jitter_out = 0.0;
     if (hebo_cholesky(l, n) == 0)
@@ -89,7 +96,7 @@ int hebo_jitchol(const double *k, size_t n, double *l, double *jitter_out)
     }
     double jitter = 1e-6 * mean_diag / (double)n;
     for (int tries = 0; tries < 5 && isfinite(jitter); tries++, jitter *= 10.0) {
-        memcpy(l, k, n * n * sizeof *l);
+        copy_lower(l, k, n);
         for (size_t i = 0; i < n; i++)
             l[i * n + i] += jitter;
         if (hebo_cholesky(l, n) == 0) {

@@ -44,7 +44,8 @@ int hebo_cholesky(double *a, size_t n);
 /**
  * GPy's jitchol: factor @p k into @p l, first without jitter, then adding
  * 1e-6 * mean(diag k) * 10^t to the diagonal for t = 0..4. Returns 0 or -1;
- * @p jitter_out (may be NULL) receives the jitter used.
+ * @p jitter_out (may be NULL) receives the jitter used. Only the lower
+ * triangle of @p k is read and only that of @p l written.
  */
 int hebo_jitchol(const double *k, size_t n, double *l, double *jitter_out);
 

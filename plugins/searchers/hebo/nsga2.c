@@ -206,6 +206,7 @@ typedef struct ga {
     dnnr_rng *rng;
     size_t n;                  /* current population size */
     double *x, *f, *cd;        /* population (2N rows: survivors first, then offspring) */
+    double *x0;                /* first variable of each row of x, for the duplicate test */
     int *rank;
     double *sx, *sf, *scd;     /* survival scratch */
     int *srank;
@@ -389,12 +390,53 @@ static int same_point(const double *a, const double *b, size_t n)
     return sqrt(d2) <= 1e-16;
 }
 
+/* Does @p c duplicate one of the first @p rows rows? same_point on every
+ * row; the first variables, side by side in g->x0, rule out four rows at a
+ * time first (a duplicate needs them within 1e-16). */
+HEBO_BODY int any_duplicate_body(const double *x, const double *x0, const double *c, size_t rows,
+                                 size_t nv)
+{
+    hebo_v4 c0 = HEBO_V4_SET1(c[0]), tol = HEBO_V4_SET1(1e-16);
+    size_t i = 0;
+    for (; i + 4 <= rows; i += 4) {
+        hebo_v4 d = HEBO_V4_LOAD(x0 + i) - c0;
+        nds_mask near = (nds_mask)(d <= tol) & (nds_mask)(d >= -tol);
+        if (near[0] | near[1] | near[2] | near[3])
+            for (size_t t = 0; t < 4; t++)
+                if (near[t] && same_point(c, x + (i + t) * nv, nv))
+                    return 1;
+    }
+    for (; i < rows; i++)
+        if (same_point(c, x + i * nv, nv))
+            return 1;
+    return 0;
+}
+
+HEBO_AVX2 static int any_duplicate_avx2(const double *x, const double *x0, const double *c,
+                                        size_t rows, size_t nv)
+{
+    return any_duplicate_body(x, x0, c, rows, nv);
+}
+static int any_duplicate_base(const double *x, const double *x0, const double *c, size_t rows,
+                              size_t nv)
+{
+    return any_duplicate_body(x, x0, c, rows, nv);
+}
+static int any_duplicate(const ga *g, const double *c, size_t rows)
+{
+    size_t nv = g->pb->n_var;
+    return HEBO_HAVE_AVX2() ? any_duplicate_avx2(g->x, g->x0, c, rows, nv)
+                            : any_duplicate_base(g->x, g->x0, c, rows, nv);
+}
+
 /* Offspring into rows [n, n + made) of g->x; returns how many were made. */
 static size_t make_offspring(ga *g, size_t wanted, size_t *perm)
 {
     const hebo_nsga2_problem *pb = g->pb;
     size_t nv = pb->n_var, n = g->n, made = 0;
     double *child = g->sx; /* two children of scratch */
+    for (size_t i = 0; i < n; i++)
+        g->x0[i] = g->x[i * nv];
     for (int attempt = 0; attempt < 100 && made < wanted; attempt++) {
         size_t n_matings = (wanted - made + 1) / 2;
         size_t need = 4 * n_matings, have = 0;
@@ -426,11 +468,9 @@ static size_t make_offspring(ga *g, size_t wanted, size_t *perm)
                 round_ints(g, c);
                 if (made >= wanted)
                     break;
-                int dup = 0;
-                for (size_t i = 0; i < n + made && !dup; i++)
-                    dup = same_point(c, g->x + i * nv, nv);
-                if (!dup) {
+                if (!any_duplicate(g, c, n + made)) {
                     memcpy(g->x + (n + made) * nv, c, nv * sizeof(double));
+                    g->x0[n + made] = c[0];
                     made++;
                 }
             }
@@ -448,7 +488,7 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
         n_init = N;
     *front_x = NULL;
     *n_front = 0;
-    size_t doubles = M * nv * 2 + M * no * 2 + M * 2 + 2 * nv;
+    size_t doubles = M * nv * 2 + M * no * 2 + M * 3 + 2 * nv;
     size_t sizes = M * 4 + 4 * M;
     size_t ints = 2 * M;
     size_t bytes = doubles * sizeof(double) + sizes * sizeof(size_t) + ints * sizeof(int) +
@@ -466,6 +506,7 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
     g.scd = d; d += M;
     g.lo_w = d; d += nv;
     g.hi_w = d; d += nv;
+    g.x0 = d; d += M;
     size_t *z = (size_t *)(void *)d;
     g.idx = z; z += M;
     g.order = z; z += M;

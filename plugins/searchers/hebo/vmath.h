@@ -111,6 +111,20 @@ HEBO_VMATH_FN void hebo_v4_expm1(hebo_v4 *out, const hebo_v4 *in)
     *out = HEBO_V4_SELECT((hebo_i4)(x != x), x, y);
 }
 
+/** exp(in) and exp(in) - 1 at once, the same bits as the two calls. */
+HEBO_VMATH_FN void hebo_v4_exp_expm1(hebo_v4 *e, hebo_v4 *em1_out, const hebo_v4 *in)
+{
+    hebo_v4 x = *in, r, kd, f1, f2, em1;
+    hebo_u4 k;
+    HEBO_V4_REDUCE(x, k, kd, r);
+    HEBO_V4_EXPM1_POLY(r, em1);
+    HEBO_V4_POW2_SPLIT(k, kd, f1, f2);
+    hebo_v4 p = 1.0 + em1;
+    hebo_i4 nan = (hebo_i4)(x != x);
+    *e = HEBO_V4_SELECT(nan, x, p * f1 * f2);
+    *em1_out = HEBO_V4_SELECT(nan, x, em1 * f1 * f2 + (f1 * f2 - 1.0));
+}
+
 /** out = ln(in), lane by lane. */
 HEBO_VMATH_FN void hebo_v4_log(hebo_v4 *out, const hebo_v4 *in)
 {
