@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Median simple regret over seeds at 25, 50 and 100 evaluations, from the
 JSON lines of bench_search (hebo, random) and tpe.py, plus hebo's suggest
-time; prints the Markdown of RESULTS.md.
+time; prints the Markdown of RESULTS.md. With --paired: hebo against
+hebo_paper seed by seed (the 30-seed comparison of RESULTS.md).
 
-    summarize.py <results-dir>
+    summarize.py <results-dir> [--paired]
 """
 import glob
 import json
+import math
 import os
 import statistics
 import sys
@@ -29,7 +31,7 @@ def load(directory):
                 if not line.startswith("{"):
                     continue
                 d = json.loads(line)
-                if "regret" in d:
+                if "searcher" in d:
                     runs.setdefault((d["searcher"], d["function"]), []).append(d["regret"])
                 elif "suggest_seconds" in d:
                     runs.setdefault(("suggest", setting, d["dim"], d["observations"]),
@@ -44,8 +46,40 @@ def fmt(v):
     return "%.3g" % v if v >= 1e-3 else "%.1e" % v
 
 
+def paired(runs):
+    """hebo against hebo_paper seed by seed: medians, geometric means and the
+    Wilcoxon signed-rank p of the log regrets (scipy, when installed)."""
+    try:
+        from scipy.stats import wilcoxon
+    except ImportError:
+        wilcoxon = None
+    out = ["| function | seeds | evals | hebo median | hebo_paper median | hebo geo. mean | "
+           "hebo_paper geo. mean | Wilcoxon p |", "|---|---|---|---|---|---|---|---|"]
+    for key, label in FUNCTIONS:
+        a, b = runs.get(("hebo", key)), runs.get(("hebo_paper", key))
+        if not a or not b or len(a) != len(b):
+            continue
+        for n in AT[1:]:
+            x = [math.log(max(r[n - 1], 1e-12)) for r in a]
+            y = [math.log(max(r[n - 1], 1e-12)) for r in b]
+            p = "n/a"
+            if wilcoxon is not None:
+                try:
+                    p = "%.2f" % wilcoxon(x, y).pvalue
+                except ValueError:  # all differences zero
+                    p = "1.00"
+            out.append("| %s | %d | %d | %s | %s | %s | %s | %s |" % (
+                label, len(a), n, fmt(statistics.median(r[n - 1] for r in a)),
+                fmt(statistics.median(r[n - 1] for r in b)), fmt(math.exp(statistics.mean(x))),
+                fmt(math.exp(statistics.mean(y))), p))
+    return out
+
+
 def main():
     runs = load(sys.argv[1])
+    if len(sys.argv) > 2 and sys.argv[2] == "--paired":
+        print("\n".join(paired(runs)))
+        return
     out = ["| function | searcher | seeds | median regret @25 | @50 | @100 |",
            "|---|---|---|---|---|---|"]
     verdicts = []
