@@ -10,40 +10,17 @@
 
 #include <dnnrepair/dnnrepair.h>
 
-#include "test_hebo_driver.h"
+#include "test_regret.h"
 
 const dnnr_plugin_desc *dnnr_plugin_hebo_entry(void);
 const dnnr_plugin_desc *dnnr_plugin_random_entry(void);
 
-enum { SEEDS = 10, EVALS = 50 };
 #define FAST_HEBO "fit_restarts = 3; generations = 25;"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_regret(const dnnr_plugin_desc *searcher, const char *options,
-                            const char *function)
-{
-    double final[SEEDS], trace[EVALS];
-    for (int seed = 0; seed < SEEDS; seed++) {
-        ck_assert_int_eq(hebo_drive(searcher, options, (uint64_t)seed + 1, function, 0, EVALS,
-                                    trace, NULL),
-                         0);
-        for (int t = 1; t < EVALS; t++) /* best-so-far never rises */
-            ck_assert(trace[t] <= trace[t - 1]);
-        final[seed] = trace[EVALS - 1];
-    }
-    qsort(final, SEEDS, sizeof *final, cmp_double);
-    return 0.5 * (final[SEEDS / 2 - 1] + final[SEEDS / 2]);
-}
 
 static void beats_random(const char *function)
 {
-    double hebo = median_regret(dnnr_plugin_hebo_entry(), FAST_HEBO, function);
-    double random = median_regret(dnnr_plugin_random_entry(), NULL, function);
+    double hebo = regret_median(dnnr_plugin_hebo_entry(), FAST_HEBO, function);
+    double random = regret_median(dnnr_plugin_random_entry(), NULL, function);
     ck_assert_msg(hebo < random, "%s: hebo median regret %g, random %g", function, hebo, random);
 }
 

@@ -268,18 +268,9 @@ HEBO_BODY void warp_body(const double *src, int src_is_x, const double *lo, cons
     }
 }
 
-HEBO_AVX2 static void warp_avx2(const double *src, int src_is_x, const double *lo,
-                                const double *hi, size_t rows, size_t dims, const double *a,
-                                const double *b, double *w, double *dwa, double *dwb)
-{
-    warp_body(src, src_is_x, lo, hi, rows, dims, a, b, w, dwa, dwb);
-}
-static void warp_base(const double *src, int src_is_x, const double *lo, const double *hi,
-                      size_t rows, size_t dims, const double *a, const double *b, double *w,
-                      double *dwa, double *dwb)
-{
-    warp_body(src, src_is_x, lo, hi, rows, dims, a, b, w, dwa, dwb);
-}
+HEBO_CLONES(warp, (const double *src, int src_is_x, const double *lo, const double *hi, size_t rows,
+            size_t dims, const double *a, const double *b, double *w, double *dwa, double *dwb),
+            (src, src_is_x, lo, hi, rows, dims, a, b, w, dwa, dwb))
 static void warp(const hebo_gp *gp, const double *src, int src_is_x, size_t rows,
                  const double *theta, double *w, double *dwa, double *dwb)
 {

@@ -286,16 +286,8 @@ HEBO_BODY void kernel_grad_body(const double *w, size_t n, size_t dims, const do
     }
 }
 
-HEBO_AVX2 static void kernel_matrix_avx2(const double *w, size_t n, size_t dims,
-                                         const double *theta, double *k, double *e, double *wt)
-{
-    kernel_matrix_body(w, n, dims, theta, k, e, wt);
-}
-static void kernel_matrix_base(const double *w, size_t n, size_t dims, const double *theta,
-                               double *k, double *e, double *wt)
-{
-    kernel_matrix_body(w, n, dims, theta, k, e, wt);
-}
+HEBO_CLONES(kernel_matrix, (const double *w, size_t n, size_t dims, const double *theta, double *k,
+            double *e, double *wt), (w, n, dims, theta, k, e, wt))
 void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *theta, double *k,
                         double *e, double *wt)
 {
@@ -305,16 +297,8 @@ void hebo_kernel_matrix(const double *w, size_t n, size_t dims, const double *th
         kernel_matrix_base(w, n, dims, theta, k, e, wt);
 }
 
-HEBO_AVX2 static void kernel_cross_avx2(const double *wstar, const double *w, size_t n,
-                                        size_t dims, const double *theta, double *out)
-{
-    kernel_cross_body(wstar, w, n, dims, theta, out);
-}
-static void kernel_cross_base(const double *wstar, const double *w, size_t n, size_t dims,
-                              const double *theta, double *out)
-{
-    kernel_cross_body(wstar, w, n, dims, theta, out);
-}
+HEBO_CLONES(kernel_cross, (const double *wstar, const double *w, size_t n, size_t dims, const double
+            *theta, double *out), (wstar, w, n, dims, theta, out))
 void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t dims,
                        const double *theta, double *out)
 {
@@ -324,18 +308,9 @@ void hebo_kernel_cross(const double *wstar, const double *w, size_t n, size_t di
         kernel_cross_base(wstar, w, n, dims, theta, out);
 }
 
-HEBO_AVX2 static void kernel_grad_avx2(const double *w, size_t n, size_t dims,
-                                       const double *theta, const double *k, const double *e,
-                                       double *g, double *g_theta, double *g_w, double *work)
-{
-    kernel_grad_body(w, n, dims, theta, k, e, g, g_theta, g_w, work);
-}
-static void kernel_grad_base(const double *w, size_t n, size_t dims, const double *theta,
-                             const double *k, const double *e, double *g, double *g_theta,
-                             double *g_w, double *work)
-{
-    kernel_grad_body(w, n, dims, theta, k, e, g, g_theta, g_w, work);
-}
+HEBO_CLONES(kernel_grad, (const double *w, size_t n, size_t dims, const double *theta, const double
+            *k, const double *e, double *g, double *g_theta, double *g_w, double *work), (w, n,
+            dims, theta, k, e, g, g_theta, g_w, work))
 void hebo_kernel_grad(const double *w, size_t n, size_t dims, const double *theta,
                       const double *k, const double *e, double *g, double *g_theta, double *g_w,
                       double *work)
@@ -355,16 +330,8 @@ HEBO_BODY void kernel_cross_t_body(const double *wstar, const double *wt, size_t
                   NULL);
 }
 
-HEBO_AVX2 static void kernel_cross_t_avx2(const double *wstar, const double *wt, size_t n,
-                                          size_t dims, const double *theta, double *out)
-{
-    kernel_cross_t_body(wstar, wt, n, dims, theta, out);
-}
-static void kernel_cross_t_base(const double *wstar, const double *wt, size_t n, size_t dims,
-                                const double *theta, double *out)
-{
-    kernel_cross_t_body(wstar, wt, n, dims, theta, out);
-}
+HEBO_CLONES(kernel_cross_t, (const double *wstar, const double *wt, size_t n, size_t dims, const
+            double *theta, double *out), (wstar, wt, n, dims, theta, out))
 void hebo_kernel_cross_t(const double *wstar, const double *wt, size_t n, size_t dims,
                          const double *theta, double *out)
 {
@@ -386,17 +353,8 @@ HEBO_BODY void kernel_cross_block_body(const double *w, size_t n, size_t dims, c
                       theta[HEBO_TH_MAT], out + i * m, NULL);
 }
 
-HEBO_AVX2 static void kernel_cross_block_avx2(const double *w, size_t n, size_t dims,
-                                              const double *wst, size_t m, const double *theta,
-                                              double *out)
-{
-    kernel_cross_block_body(w, n, dims, wst, m, theta, out);
-}
-static void kernel_cross_block_base(const double *w, size_t n, size_t dims, const double *wst,
-                                    size_t m, const double *theta, double *out)
-{
-    kernel_cross_block_body(w, n, dims, wst, m, theta, out);
-}
+HEBO_CLONES(kernel_cross_block, (const double *w, size_t n, size_t dims, const double *wst, size_t
+            m, const double *theta, double *out), (w, n, dims, wst, m, theta, out))
 void hebo_kernel_cross_block(const double *w, size_t n, size_t dims, const double *wst, size_t m,
                              const double *theta, double *out)
 {

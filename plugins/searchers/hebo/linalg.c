@@ -170,14 +170,7 @@ HEBO_BODY void solve_lower_multi_body(const double *l, size_t n, double *b, size
         }
 }
 
-HEBO_AVX2 static void solve_lower_multi_avx2(const double *l, size_t n, double *b, size_t m)
-{
-    solve_lower_multi_body(l, n, b, m);
-}
-static void solve_lower_multi_base(const double *l, size_t n, double *b, size_t m)
-{
-    solve_lower_multi_body(l, n, b, m);
-}
+HEBO_CLONES(solve_lower_multi, (const double *l, size_t n, double *b, size_t m), (l, n, b, m))
 void hebo_solve_lower_multi(const double *l, size_t n, double *b, size_t m)
 {
     if (HEBO_HAVE_AVX2())
@@ -286,18 +279,13 @@ int hebo_have_avx2(void)
 #endif
 }
 
-HEBO_AVX2 static int cholesky_avx2(double *a, size_t n) { return cholesky_body(a, n); }
-static int cholesky_base(double *a, size_t n) { return cholesky_body(a, n); }
+HEBO_CLONES_INT(cholesky, (double *a, size_t n), (a, n))
 int hebo_cholesky(double *a, size_t n)
 {
     return HEBO_HAVE_AVX2() ? cholesky_avx2(a, n) : cholesky_base(a, n);
 }
 
-HEBO_AVX2 static void solve_lower_avx2(const double *l, size_t n, double *b)
-{
-    solve_lower_body(l, n, b);
-}
-static void solve_lower_base(const double *l, size_t n, double *b) { solve_lower_body(l, n, b); }
+HEBO_CLONES(solve_lower, (const double *l, size_t n, double *b), (l, n, b))
 void hebo_solve_lower(const double *l, size_t n, double *b)
 {
     if (HEBO_HAVE_AVX2())
@@ -306,14 +294,7 @@ void hebo_solve_lower(const double *l, size_t n, double *b)
         solve_lower_base(l, n, b);
 }
 
-HEBO_AVX2 static void chol_inverse_avx2(const double *l, size_t n, double *inv, double *work)
-{
-    chol_inverse_body(l, n, inv, work);
-}
-static void chol_inverse_base(const double *l, size_t n, double *inv, double *work)
-{
-    chol_inverse_body(l, n, inv, work);
-}
+HEBO_CLONES(chol_inverse, (const double *l, size_t n, double *inv, double *work), (l, n, inv, work))
 void hebo_chol_inverse(const double *l, size_t n, double *inv, double *work)
 {
     if (HEBO_HAVE_AVX2())

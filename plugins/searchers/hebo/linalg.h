@@ -22,6 +22,17 @@
 #define HEBO_HAVE_AVX2() 0
 #endif
 
+/* A loop compiled twice from its always-inline body <name>_body: as
+ * <name>_avx2 for CPUs with AVX2 and as <name>_base for any x86-64, so one
+ * portable build runs the vector loops where it can; the caller picks one
+ * with HEBO_HAVE_AVX2(). */
+#define HEBO_CLONES(name, params, args)                                                          \
+    HEBO_AVX2 static void name##_avx2 params { name##_body args; }                               \
+    static void name##_base params { name##_body args; }
+#define HEBO_CLONES_INT(name, params, args)                                                      \
+    HEBO_AVX2 static int name##_avx2 params { return name##_body args; }                         \
+    static int name##_base params { return name##_body args; }
+
 /* Four doubles as one GCC/Clang vector: the loops of linalg.c, kernel.c
  * and gp.c hold partial sums in registers and run several of them side by
  * side. Lane arithmetic is plain IEEE double arithmetic, so a lane computes

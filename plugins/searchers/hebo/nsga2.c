@@ -122,15 +122,8 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
     }
 }
 
-HEBO_AVX2 static void nds_avx2(const double *f, size_t n, size_t n_obj, int *rank,
-                               unsigned char *work)
-{
-    nds_body(f, n, n_obj, rank, work);
-}
-static void nds_base(const double *f, size_t n, size_t n_obj, int *rank, unsigned char *work)
-{
-    nds_body(f, n, n_obj, rank, work);
-}
+HEBO_CLONES(nds, (const double *f, size_t n, size_t n_obj, int *rank, unsigned char *work), (f, n,
+            n_obj, rank, work))
 void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
                             unsigned char *work)
 {
@@ -412,16 +405,8 @@ HEBO_BODY int any_duplicate_body(const double *x, const double *x0, const double
     return 0;
 }
 
-HEBO_AVX2 static int any_duplicate_avx2(const double *x, const double *x0, const double *c,
-                                        size_t rows, size_t nv)
-{
-    return any_duplicate_body(x, x0, c, rows, nv);
-}
-static int any_duplicate_base(const double *x, const double *x0, const double *c, size_t rows,
-                              size_t nv)
-{
-    return any_duplicate_body(x, x0, c, rows, nv);
-}
+HEBO_CLONES_INT(any_duplicate, (const double *x, const double *x0, const double *c, size_t rows,
+            size_t nv), (x, x0, c, rows, nv))
 static int any_duplicate(const ga *g, const double *c, size_t rows)
 {
     size_t nv = g->pb->n_var;
