@@ -87,11 +87,6 @@ int dnnr__dnn_open(dnnr_subject_rt *rt, const dnnr_registry *reg, const char *ba
     rt->fidelity_kind = s->fidelity_kind ? s->fidelity_kind : DNNR_FIDELITY_EPOCHS;
     rt->fidelity_min = s->fidelity_kind ? s->fidelity_min : 1;
     rt->fidelity_max = s->fidelity_kind ? s->fidelity_max : (double)rt->faulty_epochs;
-    /* What the lint suspects, handed to every searcher of this subject. */
-    rc = dnnr__lint_hints_make(s, rt->model, &rt->dataset, &rt->lint_hints, err);
-    if (rc)
-        return rc;
-    rt->hints = dnnr__lint_hints_array(rt->lint_hints);
     return DNNR_OK;
 }
 

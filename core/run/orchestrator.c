@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "lint/lint.h"
 #include "minimise/minimise.h"
 #include "config/cfg_json.h"
 #include "report/report.h"
@@ -418,6 +419,19 @@ static void advance(orchestrator *o, run_state *run)
 }
 
 /* ---- run lifecycle ------------------------------------------------------ */
+
+/* What the lint suspects of each parameter, handed to every searcher of a
+ * data-set subject: made here, once per experiment, since only searchers
+ * read it (dnnr__subject_rt_close frees it). */
+static int attach_hints(dnnr_subject_rt *rt, dnnr_error *err)
+{
+    if (rt->analytic)
+        return DNNR_OK;
+    int rc = dnnr__lint_hints_make(rt->subject, rt->model, &rt->dataset, &rt->lint_hints, err);
+    if (!rc)
+        rt->hints = dnnr__lint_hints_array(rt->lint_hints);
+    return rc;
+}
 
 /* The fix's level as an objective: the mean search-part metric of its
  * reference trainings (search runs start after them). NaN without a fix,
@@ -1069,9 +1083,12 @@ int dnnr__experiment_run(dnnr_experiment *e, dnnr_registry *reg, const dnnr_run_
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         threads = (uint32_t)(cores > (long)o.n_workers ? cores / (long)o.n_workers : 1);
     }
-    for (size_t s = 0; s < e->n_subjects && !rc; s++)
+    for (size_t s = 0; s < e->n_subjects && !rc; s++) {
         rc = dnnr__subject_rt_open(e->subjects[s], reg, opt->backend ? opt->backend : e->backend,
                                    threads, &o.rts[s], err);
+        if (!rc)
+            rc = attach_hints(o.rts[s], err);
+    }
     if (!rc)
         rc = dnnr__experiment_check_searchers(e, reg, err);
     if (!rc)

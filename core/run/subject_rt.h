@@ -42,8 +42,9 @@ typedef struct dnnr_subject_rt {
     size_t fix_refs_left;
     double *faulty_search, *fix_search;
     size_t n_faulty_search, n_fix_search;
-    /* What the static lint says about each search-space parameter (NULL for
-     * analytic subjects). */
+    /* What the static lint says about each search-space parameter, set by
+     * the orchestrator for its searchers (NULL elsewhere and for analytic
+     * subjects). */
     struct dnnr_lint_hints *lint_hints;
     const dnnr_param_hint *const *hints; /* search_space->n_params, or NULL */
 } dnnr_subject_rt;
