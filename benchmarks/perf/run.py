@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Engine speed: dnnrepair against PyTorch, side by side, same thread count.
 
-Three training shapes (shapes.py): D1's MLP, the Reuters MLP, the MNIST CNN
-of M1-M3 on Fashion-MNIST. Prints samples/s and GFLOP/s of each side, their
-ratio, and oneDNN's sgemm GFLOP/s (the practical peak) on a square problem
+Four training shapes (shapes.py): D1's MLP, the Reuters MLP, the MNIST CNN
+of M1-M3 on Fashion-MNIST, D4's small-batch MLP. Prints samples/s, GFLOP/s
+and microseconds per training step of each side, their ratio, and oneDNN's sgemm GFLOP/s (the practical peak) on a square problem
 and on each shape's largest GEMM.
 
 usage: run.py [--threads T] [--seconds S] [--repeats N]
-              [--shapes d1_mlp,reuters_mlp,mnist_cnn] [--dnnrepair PATH]
+              [--shapes d1_mlp,reuters_mlp,mnist_cnn,d4_mlp] [--dnnrepair PATH]
               [--json-out FILE] [--skip-torch] [--skip-dnnrepair]
 
 Environment: PYTHON (the interpreter with torch; default /usr/bin/python3),
@@ -63,7 +63,9 @@ def sgemm_peaks(exe, threads, shapes):
 
 def torch_side(threads, seconds, shapes):
     python = os.environ.get("PYTHON", "/usr/bin/python3")
-    cmd = [python, os.path.join(HERE, "torch_bench.py"), "--threads", str(threads),
+    # -s: no user site-packages; a pip numpy 2 there breaks Debian's torch
+    # (built against Debian's numpy 1.x: "Numpy is not available").
+    cmd = [python, "-s", os.path.join(HERE, "torch_bench.py"), "--threads", str(threads),
            "--seconds", str(seconds), "--shapes", ",".join(shapes)]
     out = subprocess.run(cmd, env=thread_env(threads), capture_output=True, text=True)
     if out.returncode != 0:
@@ -154,6 +156,13 @@ def fmt(x, digits=1):
     return "-" if x is None else ("%.*f" % (digits, x))
 
 
+def step_us(r):
+    """Microseconds per optimiser step; D4's batch-10 steps are mostly overhead."""
+    if not r or not r.get("steps"):
+        return None
+    return 1e6 * float(r["seconds"]) / float(r["steps"])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=1,
@@ -209,17 +218,18 @@ def main():
     print("oneDNN sgemm 2048x2048x2048: %.1f GFLOP/s" % peaks["2048x2048x2048"])
     print("GFLOP/s counts dense/conv multiply-adds of forward and backward (shapes.py)")
     print()
-    head = ("shape", "PyTorch samples/s", "PyTorch GFLOP/s", "dnnrepair samples/s",
-            "dnnrepair GFLOP/s", "dnnrepair/PyTorch", "sgemm of shape GFLOP/s")
+    head = ("shape", "PyTorch samples/s", "PyTorch GFLOP/s", "PyTorch us/step",
+            "dnnrepair samples/s", "dnnrepair GFLOP/s", "dnnrepair us/step",
+            "dnnrepair/PyTorch", "sgemm of shape GFLOP/s")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for s in shapes:
         t, d = torch_results.get(s), ours.get(s)
         ratio = d["samples_per_s"] / t["samples_per_s"] if t and d else None
-        print("| %s | %s | %s | %s | %s | %s | %s (%s) |" % (
-            s, fmt(t and t["samples_per_s"]), fmt(t and t["gflops"], 2),
-            fmt(d and d["samples_per_s"]), fmt(d and d["gflops"], 2), fmt(ratio, 2),
-            fmt(peaks[SHAPES[s]["sgemm"]]), SHAPES[s]["sgemm"]))
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) |" % (
+            s, fmt(t and t["samples_per_s"]), fmt(t and t["gflops"], 2), fmt(step_us(t)),
+            fmt(d and d["samples_per_s"]), fmt(d and d["gflops"], 2), fmt(step_us(d)),
+            fmt(ratio, 2), fmt(peaks[SHAPES[s]["sgemm"]]), SHAPES[s]["sgemm"]))
     for s in shapes:
         if why_not.get(s):
             print("dnnrepair %s: n/a, %s" % (s, why_not[s]))

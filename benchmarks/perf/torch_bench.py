@@ -6,7 +6,7 @@ usage: torch_bench.py [--threads T] [--seconds S] [--shapes a,b,c]
 
 Training runs for S seconds (default 10) of whole steps, epoch after epoch,
 after 5 warm-up steps. Uses float32, the shape's optimizer with
-Keras defaults (RMSprop rho 0.9 eps 1e-7, Adam eps 1e-7, Adadelta rho 0.95
+Keras defaults (SGD momentum 0, RMSprop rho 0.9 eps 1e-7, Adam eps 1e-7, Adadelta rho 0.95
 eps 1e-7), dropout, and a fresh shuffle each epoch, as Keras fit() does.
 """
 import argparse
@@ -45,7 +45,7 @@ def make_data(shape, rng):
     else:
         images = read_idx(os.path.join(FASHION, "train-images-idx3-ubyte.gz"))
         labels = read_idx(os.path.join(FASHION, "train-labels-idx1-ubyte.gz"))
-        x = (images.astype(np.float32) / 255.0).reshape(-1, 28, 28, 1)
+        x = (images.astype(np.float32) / 255.0).reshape((-1,) + tuple(shape["input"]))
         y = np.eye(10, dtype=np.float32)[labels]
     return torch.from_numpy(x), torch.from_numpy(y)
 
@@ -95,6 +95,8 @@ def build(shape):
 
 def make_optimizer(shape, params):
     name, lr = shape["optimizer"], shape["lr"]
+    if name == "sgd":  # Keras SGD: momentum 0
+        return torch.optim.SGD(params, lr=lr)
     if name == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-7)
     if name == "adam":

@@ -42,9 +42,30 @@ void onednn_sparse_free(dnnr_backend *b, onednn_sparse *s)
     h->free(h->ctx, s);
 }
 
+/* Whether at most an eighth of x is nonzero. Counting has no stores and no
+ * branches, and stops at the first row past the limit: a dense batch (an
+ * image is about half nonzero) is turned down after a few rows, instead of
+ * paying a full gather twice a step for nothing. */
+static int sparse_enough(const onednn_sparse *s, const float *x)
+{
+    int64_t total = 0, limit = s->n * s->in;
+    for (int64_t r = 0; r < s->n; r++) {
+        const float *row = x + r * s->in;
+        int64_t c = 0;
+        for (int64_t i = 0; i < s->in; i++)
+            c += row[i] != 0.0f;
+        total += c;
+        if (total * 8 > limit)
+            return 0;
+    }
+    return 1;
+}
+
 /* Collect the nonzeros of x; nonzero when sparse enough to use them. */
 static int gather(onednn_sparse *s, const float *x)
 {
+    if (!sparse_enough(s, x))
+        return 0;
     int64_t total = 0;
 #pragma omp parallel for reduction(+ : total) schedule(static) if (s->n * s->in > ONEDNN_PAR_MIN)
     for (int64_t r = 0; r < s->n; r++) {
