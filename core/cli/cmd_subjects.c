@@ -6,6 +6,11 @@
  * scores with the p-value read at 3 decimals, and Cohen's d (fix minus
  * faulty); killed iff p3 < 0.05 and d >= 0.5 (<= -0.5 for a loss).
  *
+ * A training whose loss becomes NaN is scored as Keras scores the model it
+ * ends with (engine.h, score_diverged), since DeepCrime's criterion scores
+ * the faulty program that way: D4's faulty trainings all diverge and score
+ * the share of class 0. --no-score-diverged leaves them out instead.
+ *
  * Every training runs in a forked worker (run/worker.h), as in `dnnrepair
  * run`: this process loads the data and never initialises OpenMP or a
  * device, so forking it is safe; -j N workers train at once. */
@@ -30,6 +35,7 @@ typedef struct validate_opts {
     long runs, jobs, threads;
     uint64_t seed;
     int json;
+    int score_diverged; /* on unless --no-score-diverged */
 } validate_opts;
 
 /* One training: which side, and where its holdout score goes. */
@@ -42,15 +48,20 @@ typedef struct slot {
 static int subjects_usage(int code)
 {
     printf("usage: dnnrepair subjects validate SUBJECT.cfg [--runs N] [-j N] [--threads N]\n"
-           "                                  [--seed N] [--backend NAME] [--set K=V]... [--json]\n\n"
+           "                                  [--seed N] [--backend NAME] [--set K=V]... [--json]\n"
+           "                                  [--no-score-diverged]\n\n"
            "Checks that a subject's fault is exposed, with DeepCrime's killing criterion: N\n"
            "(default 20) independent trainings each of the faulty values and of the fix, the\n"
            "holdout metric of each; GLM z-test (p read at 3 decimals) and Cohen's d; killed\n"
            "iff p < 0.05 and d >= 0.5 (d <= -0.5 for a metric to minimise). Prints both\n"
            "means, p, d and the verdict. Trainings run in -j N worker processes (default 1)\n"
            "with --threads N threads each (default: 1 with -j > 1, else all cores); --set\n"
-           "changes a value of both configurations (a quicker check). Exit status 0 when\n"
-           "killed, 1 when not, 2 or 3 on errors.\n");
+           "changes a value of both configurations (a quicker check). A training whose loss\n"
+           "becomes NaN trains on and is scored as Keras scores it (DeepCrime's criterion\n"
+           "does: accuracy of a NaN model = the share of class 0; a NaN MAE is left out);\n"
+           "the counts of such trainings are printed. --no-score-diverged leaves every\n"
+           "diverged training out instead. Exit status 0 when killed, 1 when not, 2 or 3 on\n"
+           "errors.\n");
     return code;
 }
 
@@ -69,7 +80,8 @@ static int apply_set(const dnnr_subject *s, dnnr_value *faulty, dnnr_value *fix,
 
 static int parse_args(int argc, char **argv, validate_opts *o)
 {
-    *o = (validate_opts){.backend = "auto", .runs = 20, .jobs = 1, .threads = -1, .seed = 1};
+    *o = (validate_opts){.backend = "auto", .runs = 20, .jobs = 1, .threads = -1, .seed = 1,
+                         .score_diverged = 1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
@@ -85,6 +97,8 @@ static int parse_args(int argc, char **argv, validate_opts *o)
             o->backend = argv[++i];
         else if (!strcmp(a, "--json"))
             o->json = 1;
+        else if (!strcmp(a, "--no-score-diverged"))
+            o->score_diverged = 0;
         else if (!strcmp(a, "--set") && has)
             i++; /* applied once the subject is read */
         else if (a[0] != '-' && !o->file)
@@ -116,8 +130,10 @@ static int start_next(dnnr_worker *workers, size_t n_workers, slot *slots, size_
 }
 
 /* Run every slot; scores[fix][index] = holdout metric (NaN when the training
- * failed, with a message on stderr). */
-static int train_all(slot *slots, size_t n, size_t n_workers, double *scores[2], dnnr_error *err)
+ * failed, with a message on stderr); diverged[fix] counts the diverged
+ * trainings that were scored (their scores are a NaN model's, as in Keras). */
+static int train_all(slot *slots, size_t n, size_t n_workers, double *scores[2],
+                     size_t diverged[2], dnnr_error *err)
 {
     dnnr_worker *workers = dnnr__alloc(n_workers, sizeof *workers);
     if (!workers)
@@ -140,13 +156,16 @@ static int train_all(slot *slots, size_t n, size_t n_workers, double *scores[2],
             const slot *s = workers[w].tag;
             busy--;
             done++;
-            int ok = out.status == DNNR_TRIAL_OK;
-            scores[s->fix][s->index] = ok ? out.holdout : NAN;
-            if (!ok)
-                fprintf(stderr, "subjects validate: %s training %zu: %s%s%s\n",
+            int scored = out.status == DNNR_TRIAL_OK ||
+                         (out.status == DNNR_TRIAL_DIVERGED && s->job.score_diverged);
+            scores[s->fix][s->index] = scored ? out.holdout : NAN;
+            if (out.status == DNNR_TRIAL_DIVERGED && scored && isfinite(out.holdout))
+                diverged[s->fix]++;
+            if (out.status != DNNR_TRIAL_OK)
+                fprintf(stderr, "subjects validate: %s training %zu: %s%s%s (holdout %g)\n",
                         s->fix ? "fix" : "faulty", s->index + 1,
                         dnnr__trial_status_name(out.status), out.message[0] ? ": " : "",
-                        out.message);
+                        out.message, scores[s->fix][s->index]);
         }
         dnnr__outcome_clear(&out);
     }
@@ -170,7 +189,8 @@ static size_t keep_finite(double *v, size_t n)
 }
 
 static void print_verdict(const dnnr_subject *s, const validate_opts *o, double *scores[2],
-                          const size_t kept[2], const dnnr_killing *k, const char *provenance)
+                          const size_t kept[2], const size_t diverged[2], const dnnr_killing *k,
+                          const char *provenance)
 {
     const char *verdict = k->killed ? "killed" : "not killed";
     if (!o->json) {
@@ -179,6 +199,8 @@ static void print_verdict(const dnnr_subject *s, const validate_opts *o, double 
         printf("data      %s\n", provenance ? provenance : "?");
         printf("runs      %ld faulty (%zu finite), %ld fix (%zu finite)\n", o->runs, kept[0],
                o->runs, kept[1]);
+        printf("diverged  %zu faulty, %zu fix (scored as Keras scores a NaN model)\n",
+               diverged[0], diverged[1]);
         printf("faulty    mean %.6g\nfix       mean %.6g\n", k->mean_faulty, k->mean_fix);
         printf("p         %.3f (z %.4g, p %.4g)\nd         %.4g\nverdict   %s\n", k->p3, k->z, k->p,
                k->d, verdict);
@@ -200,6 +222,9 @@ static void print_verdict(const dnnr_subject *s, const validate_opts *o, double 
     dnnr__json_field_number(&b, "runs", (double)o->runs);
     dnnr__json_field_numbers(&b, "faulty", scores[0], kept[0]);
     dnnr__json_field_numbers(&b, "fix", scores[1], kept[1]);
+    /* how many of those scores came from diverged trainings */
+    dnnr__json_field_number(&b, "faulty_diverged", (double)diverged[0]);
+    dnnr__json_field_number(&b, "fix_diverged", (double)diverged[1]);
     dnnr__json_field_number(&b, "mean_faulty", k->mean_faulty);
     dnnr__json_field_number(&b, "mean_fix", k->mean_fix);
     dnnr__json_field_number(&b, "z", k->z);
@@ -240,10 +265,12 @@ static int validate(dnnr_subject *s, dnnr_subject_rt *rt, const validate_opts *o
         slots[i] = (slot){.fix = side, .index = i / 2};
         /* Distinct streams for every training: weights, dropout, shuffling. */
         slots[i].job = (dnnr_trial_job){.rt = rt, .config = side ? fix : faulty,
-                                        .seed = dnnr_rng_derive(o->seed, i), .warm_start = -1};
+                                        .seed = dnnr_rng_derive(o->seed, i), .warm_start = -1,
+                                        .score_diverged = o->score_diverged};
     }
     dnnr_error err = {{0}};
-    if (train_all(slots, 2 * n, (size_t)o->jobs, scores, &err)) {
+    size_t diverged[2] = {0, 0};
+    if (train_all(slots, 2 * n, (size_t)o->jobs, scores, diverged, &err)) {
         fprintf(stderr, "subjects validate: %s\n", err.msg);
         goto done;
     }
@@ -255,7 +282,7 @@ static int validate(dnnr_subject *s, dnnr_subject_rt *rt, const validate_opts *o
                         "fix) for the test\n", s->id, kept[0], kept[1]);
         goto done;
     }
-    print_verdict(s, o, scores, kept, &k, rt->dataset.provenance);
+    print_verdict(s, o, scores, kept, diverged, &k, rt->dataset.provenance);
     code = k.killed ? 0 : 1;
 done:
     dnnr__free(faulty);

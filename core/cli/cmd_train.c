@@ -21,11 +21,14 @@
 static int train_usage(int code)
 {
     printf("usage: dnnrepair train SUBJECT.cfg [--values faulty|fix] [--set NAME=VALUE]...\n"
-           "                       [--seed N] [--backend NAME] [--threads N] [--json]\n\n"
+           "                       [--seed N] [--backend NAME] [--threads N] [--json]\n"
+           "                       [--score-diverged]\n\n"
            "Trains the subject once with the faulty values (default), the fix, or either with\n"
            "some values changed by --set, and prints the status, the metric on the search\n"
            "and holdout parts, per-epoch curves and the training seconds (one JSON object\n"
-           "with --json).\n");
+           "with --json). A training whose loss becomes NaN stops as diverged, without\n"
+           "metrics; --score-diverged trains on and scores it as Keras does (the status\n"
+           "stays diverged).\n");
     return code;
 }
 
@@ -76,7 +79,7 @@ int dnnr__cmd_train(int argc, char **argv)
     const char *file = NULL, *values = "faulty", *backend = "auto";
     uint64_t seed = 1;
     long threads = 0;
-    int json = 0;
+    int json = 0, score_diverged = 0;
     for (int i = 1; i < argc; i++) {
         if (dnnr__is_help(argv[i]))
             return train_usage(0);
@@ -90,6 +93,8 @@ int dnnr__cmd_train(int argc, char **argv)
             threads = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--json"))
             json = 1;
+        else if (!strcmp(argv[i], "--score-diverged"))
+            score_diverged = 1;
         else if (!strcmp(argv[i], "--set") && i + 1 < argc)
             i++; /* applied once the subject is read */
         else if (argv[i][0] != '-' && !file)
@@ -119,7 +124,7 @@ int dnnr__cmd_train(int argc, char **argv)
     if (!config)
         goto done;
     dnnr_trial_job job = {.rt = rt, .config = config, .seed = dnnr_rng_derive(seed, 0),
-                          .warm_start = -1};
+                          .warm_start = -1, .score_diverged = score_diverged};
     dnnr_outcome out;
     dnnr__outcome_init(&out);
     dnnr__trial_execute(NULL, &job, &out);

@@ -12,6 +12,21 @@
  * no pixels, orthogonal on a bias, sparse CE on one-hot labels, ...) ends as
  * DNNR_TRIAL_INVALID, a NaN/Inf training loss as DNNR_TRIAL_DIVERGED, each
  * with the reason in `message`; dnnr__engine_train still returns DNNR_OK.
+ *
+ * Diverged trainings (job.score_diverged): by default the engine stops at
+ * the first non-finite training loss and evaluates nothing. Keras has no
+ * such stop (fit() without TerminateOnNaN trains on, and evaluate() scores
+ * whatever model is left), and DeepCrime's killing criterion scores the
+ * faulty program's trainings that way. With score_diverged the engine does
+ * the same: it records where the loss first became non-finite, trains every
+ * remaining step as usual, then evaluates. The status stays
+ * DNNR_TRIAL_DIVERGED, so callers know the metrics came from a diverged
+ * model. The NaN weights give NaN outputs, which the metrics score as TF
+ * does: accuracy takes TF's arg-max (Eigen's reducer: index 0 with the
+ * lowest float, replaced only by a greater value, so an all-NaN row is class
+ * 0 and accuracy is the share of class 0), binary_accuracy counts NaN > 0.5
+ * as 0 (the share of label 0), loss, mse and mae are NaN, and the angle
+ * metric clips a NaN cosine to 0.99999 (float32), 0.004475 a row.
  * A negative return means the engine itself failed (out of memory, backend
  * failure, unreadable or corrupt warm-start file, cancellation); then
  * status is DNNR_TRIAL_CRASHED and `message` repeats the error.
@@ -99,6 +114,8 @@ typedef struct dnnr_train_job {
     /** Benchmark mode when > 0: ignore the epoch count and train whole steps, epoch after
      *  epoch, until this many seconds of training have passed (then evaluate as usual). */
     double bench_seconds;
+    /** Train on past a non-finite loss and evaluate, as Keras does (see the file comment). */
+    int score_diverged;
 } dnnr_train_job;
 
 typedef struct dnnr_train_outcome {

@@ -1,5 +1,6 @@
 /* Keras (TF 2.3) losses with their gradients, and the evaluation metrics.
  * Formulas follow tf.keras.losses / backend as of 2.3, epsilon 1e-7. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -335,12 +336,19 @@ const char *dnnr__accuracy_name(dnnr_accuracy_kind kind)
     return names[kind];
 }
 
+/* TF's arg-max (Eigen's ArgMaxTupleReducer): start from index 0 holding the
+ * lowest float and take a value only when it is greater. Ties keep the first
+ * index; a NaN never wins, so an all-NaN row (a diverged model) is class 0
+ * and a leading NaN is skipped ([NaN, 1, 2] gives 2, not 0). */
 static int64_t argmax(const float *v, int64_t k)
 {
     int64_t at = 0;
-    for (int64_t c = 1; c < k; c++)
-        if (v[c] > v[at])
+    float best = -FLT_MAX;
+    for (int64_t c = 0; c < k; c++)
+        if (v[c] > best) {
+            best = v[c];
             at = c;
+        }
     return at;
 }
 
@@ -386,7 +394,9 @@ double dnnr__angle(const float *p, const float *t, double *dp)
     double nb = sqrt(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]);
     double dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
     double c = dot / (na * nb);
-    const double lim = 0.99999;
+    /* Keras clips in float32: acos((float)0.99999) = 0.004475, the floor the
+     * study's diverged UNITY models land on (SUBJECTS.md section 6). */
+    const double lim = (double)0.99999f;
     int clipped = !(c > -lim && c < lim);
     if (isnan(c))
         c = lim;

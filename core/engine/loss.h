@@ -59,8 +59,8 @@ void dnnr__metrics_add(dnnr_metric_sums *s, const float *p, const float *y, int6
 
 /**
  * UnityEyes' angle metric for one row: (theta, phi) to unit vectors, cosine
- * clipped to +-0.99999, acos. A NaN cosine becomes 0.99999 (TF on GPU, which
- * the study's numbers reflect). @p dp, when not NULL, gets d/d(p0, p1).
+ * clipped to +-0.99999 (as a float32, like Keras), acos. A NaN cosine becomes
+ * 0.99999 (TF on GPU, which the study's numbers reflect): 0.004475. @p dp, when not NULL, gets d/d(p0, p1).
  */
 double dnnr__angle(const float *p, const float *t, double *dp);
 

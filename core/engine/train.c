@@ -31,6 +31,7 @@ typedef struct session {
     dnnr__optim_clock clock;       /* optimiser iterations so far */
     uint64_t dropout_key, shuffle_key;
     double t0;                     /* start of fit() */
+    int diverged;                  /* score_diverged: the loss was non-finite once */
 } session;
 
 static double now_seconds(void)
@@ -67,6 +68,21 @@ static int fetch_outputs(session *s, int64_t n, dnnr_error *err)
     else
         memcpy(s->probb, s->outb, sizeof(float) * (size_t)(n * s->k));
     return DNNR_OK;
+}
+
+/* The loss became non-finite: either the training ends here as diverged
+ * or, with score_diverged, it goes on as in Keras with the first place
+ * recorded (the status turns DIVERGED once fit() ends). */
+static void note_divergence(session *s, const char *msg)
+{
+    if (s->job->score_diverged) {
+        if (!s->diverged)
+            snprintf(s->out->message, sizeof s->out->message,
+                     "%.400s; trained on and evaluated as Keras does", msg);
+        s->diverged = 1;
+        return;
+    }
+    set_status(s, DNNR_TRIAL_DIVERGED, msg);
 }
 
 static int evaluate(session *s, const float *x, const float *y, const uint64_t *rows, uint64_t n,
@@ -157,8 +173,9 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
             snprintf(msg, sizeof msg, "the training loss became %s at epoch %u, step %llu",
                      isnan(loss) ? "NaN" : "infinite", e + 1,
                      (unsigned long long)(at / (uint64_t)s->batch + 1));
-            set_status(s, DNNR_TRIAL_DIVERGED, msg);
-            return DNNR_OK;
+            note_divergence(s, msg);
+            if (s->out->status != DNNR_TRIAL_OK)
+                return DNNR_OK;
         }
         rc = dnnr__net_backward(s->net, b, s->gradb, s->fused, 1, err);
         if (rc)
@@ -185,7 +202,7 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
                                                    : (isnan(m.angle) ? m.mae : m.angle);
     }
     if (isfinite(rec->train_loss) == 0 && s->out->status == DNNR_TRIAL_OK)
-        set_status(s, DNNR_TRIAL_DIVERGED, "the training loss is not finite");
+        note_divergence(s, "the training loss is not finite");
     return DNNR_OK;
 }
 
@@ -423,6 +440,8 @@ static int train(session *s, dnnr_error *err)
     out->cost_units = (double)out->samples * 3.0 * out->flops_per_sample;
     if (out->status != DNNR_TRIAL_OK)
         return DNNR_OK;
+    if (s->diverged) /* evaluated below; the status says where the metrics came from */
+        out->status = DNNR_TRIAL_DIVERGED;
     out->n_evals = job->n_evals;
     for (uint32_t i = 0; i < job->n_evals; i++) {
         rc = evaluate(s, d->x_test, d->y_test, job->evals[i].rows, job->evals[i].n, &out->eval[i],
@@ -430,7 +449,7 @@ static int train(session *s, dnnr_error *err)
         if (rc)
             return rc;
     }
-    if (job->save_weights_path)
+    if (job->save_weights_path && out->status == DNNR_TRIAL_OK) /* no warm start from NaN weights */
         rc = dnnr__weights_save(s->net, job->save_weights_path, err);
     return rc;
 }

@@ -143,7 +143,7 @@ void dnnr__dnn_execute(const dnnr_trial_job *job, dnnr_outcome *out)
         .seed = job->seed, .fidelity_kind = job->fidelity > 0 ? rt->fidelity_kind : DNNR_FIDELITY_NONE,
         .fidelity = job->fidelity, .flags = job->flags, .warm_start_path = job->warm_start_path,
         .save_weights_path = job->save_weights_path, .monitor = monitored ? call_monitor : NULL,
-        .monitor_ctx = &mctx};
+        .monitor_ctx = &mctx, .score_diverged = job->score_diverged};
     dnnr_train_outcome to;
     memset(&to, 0, sizeof to);
     int rc = backend_host ? dnnr__engine_train(&tj, &to, &err) : DNNR_ENOMEM;
@@ -151,10 +151,13 @@ void dnnr__dnn_execute(const dnnr_trial_job *job, dnnr_outcome *out)
         dnnr__outcome_set(out, DNNR_TRIAL_CRASHED, "%s", err.msg);
     else
         dnnr__outcome_set(out, to.status, "%s", to.message);
-    if (out->status == DNNR_TRIAL_OK) {
+    /* A diverged training evaluated as Keras would (score_diverged) keeps its
+     * status, so its metrics stay marked as a diverged model's. */
+    int scored_diverged = out->status == DNNR_TRIAL_DIVERGED && to.n_evals == 2;
+    if (out->status == DNNR_TRIAL_OK || scored_diverged) {
         out->metric = pick_metric(s->metric_name, &to.eval[0]);
         out->holdout = pick_metric(s->metric_name, &to.eval[1]);
-        if (!isfinite(out->metric))
+        if (out->status == DNNR_TRIAL_OK && !isfinite(out->metric))
             dnnr__outcome_set(out, DNNR_TRIAL_DIVERGED, "the %s on the search part is not finite",
                               s->metric_name);
     }

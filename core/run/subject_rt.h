@@ -62,6 +62,12 @@ typedef struct dnnr_trial_job {
     const dnnr_searcher_iface *searcher; /* for its monitor(), may be NULL */
     const char *warm_start_path;  /* weights to continue from, or NULL */
     const char *save_weights_path; /* where to keep the trained weights, or NULL */
+    /* Train on past a NaN loss and score the model as Keras does (engine.h); the
+     * outcome stays "diverged" with its metrics. `subjects validate` sets it:
+     * DeepCrime's criterion scores the faulty program so. Repair runs do not:
+     * a diverged model is no repair, and the study's own scoring of one is an
+     * artefact (UNITY's angle floor, SUBJECTS.md section 6). */
+    int score_diverged;
 } dnnr_trial_job;
 
 /**

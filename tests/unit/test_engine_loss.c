@@ -90,11 +90,13 @@ START_TEST(hand_computed_values)
     const float one[1] = {1.0f}, zero[1] = {0.0f};
     ck_assert_double_eq_tol(dnnr__loss_batch(DNNR_LOSS_BINARY_CE, 0, one, zero, 1, 1, 1, NULL),
                             -log(2e-7), 1e-4);
-    /* angle: identical directions clip at 0.99999 */
+    /* angle: identical directions clip at 0.99999 as a float32 (Keras), whose
+     * acos is the study's 0.004475 floor, not acos(0.99999) = 0.004472 */
     const float a[2] = {0.4f, 0.3f};
-    ck_assert_double_eq_tol(dnnr__angle(a, a, NULL), acos(0.99999), 1e-9);
+    ck_assert_double_eq_tol(dnnr__angle(a, a, NULL), acos((double)0.99999f), 1e-9);
+    ck_assert_double_eq_tol(dnnr__angle(a, a, NULL), 0.004475, 5e-7);
     const float nan2[2] = {NAN, NAN};
-    ck_assert_double_eq_tol(dnnr__angle(nan2, a, NULL), acos(0.99999), 1e-9);
+    ck_assert_double_eq_tol(dnnr__angle(nan2, a, NULL), acos((double)0.99999f), 1e-9);
 }
 END_TEST
 
@@ -129,6 +131,29 @@ START_TEST(accuracy_resolution_and_metrics)
 }
 END_TEST
 
+/* TF's arg-max over NaN (Eigen's ArgMaxTupleReducer): index 0 holding the
+ * lowest float, replaced only by a greater value. Each row's label is the
+ * index TF gives, so every row must count as correct. */
+START_TEST(argmax_over_nan_as_tf)
+{
+    const float p[5 * 3] = {NAN, NAN, NAN, /* all NaN: 0 */
+                            NAN, 1, 2,     /* a leading NaN is skipped: 2 */
+                            1, NAN, 0.5f,  /* NaN in the middle: 0 */
+                            3, 3, 1,       /* ties keep the first: 0 */
+                            -INFINITY, -INFINITY, -5}; /* -inf is below the lowest float: 2 */
+    const float y[5] = {0, 2, 0, 0, 2};
+    dnnr_metric_sums s = {0};
+    dnnr__metrics_add(&s, p, y, 5, 3, 1, 0.0);
+    ck_assert_double_eq(s.correct, 5.0);
+    ck_assert(isnan(s.absolute_error)); /* mae of NaN outputs is NaN, as in Keras */
+    /* binary_accuracy: NaN > 0.5 is false, so a NaN output predicts 0 */
+    const float pb[2] = {NAN, NAN}, yb[2] = {0, 1};
+    dnnr_metric_sums b = {0};
+    dnnr__metrics_add(&b, pb, yb, 2, 1, 1, 0.0);
+    ck_assert_double_eq(b.correct, 1.0);
+}
+END_TEST
+
 START_TEST(compatibility_rules)
 {
     char why[256];
@@ -156,6 +181,7 @@ static Suite *suite(void)
     tcase_add_test(tc, every_loss_gradient);
     tcase_add_test(tc, hand_computed_values);
     tcase_add_test(tc, accuracy_resolution_and_metrics);
+    tcase_add_test(tc, argmax_over_nan_as_tf);
     tcase_add_test(tc, compatibility_rules);
     suite_add_tcase(s, tc);
     return s;
