@@ -40,6 +40,11 @@ grep -Eq "^0\.75 +strong-regularizer +73 +- +kernel_regularizer 'l1'.*pinned par
 "$bin" lint "$subjects/R1.cfg" --values fix > "$tmp/out" 2> /dev/null || fail "lint R1 fix"
 grep -q "strong-regularizer" "$tmp/out" && fail "R1 fix still flagged: $(cat "$tmp/out")"
 
+# D9: the script's y_train / 255 (train_label_divisor) leaves one class to learn.
+"$bin" lint "$subjects/D9.cfg" > "$tmp/out" 2> /dev/null || fail "lint D9"
+grep -Eq "^0\.95 +single-class-labels +- +- +every training label is the same class" "$tmp/out" \
+  || fail "D9: $(cat "$tmp/out")"
+
 # D7: a data rule (a one-layer model's reach), skipped with --no-data.
 "$bin" lint "$subjects/D7.cfg" > "$tmp/out" 2> /dev/null || fail "lint D7"
 grep -Eq "^0\.75 +step-budget-too-small +59 +lr,epochs,batch_size" "$tmp/out" || fail "D7: $(cat "$tmp/out")"
