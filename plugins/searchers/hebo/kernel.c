@@ -123,12 +123,8 @@ HEBO_BODY void cross_columns(const double *wstar, const double *wt, size_t count
             r0a += d0a * d0a * l0;
             r0b += d0b * d0b * l0;
         }
-        double sr[8];
-        HEBO_V4_STORE(sr, r0a + r1a);
-        HEBO_V4_STORE(sr + 4, r0b + r1b);
-        for (int t = 0; t < 8; t++)
-            sr[t] = SQRT3 * sqrt(sr[t]);
-        hebo_v4 sra = HEBO_V4_LOAD(sr), srb = HEBO_V4_LOAD(sr + 4), na = -sra, nb = -srb;
+        hebo_v4 sra = SQRT3 * HEBO_V4_SQRT(r0a + r1a), srb = SQRT3 * HEBO_V4_SQRT(r0b + r1b);
+        hebo_v4 na = -sra, nb = -srb;
         hebo_v4 ea, eb;
         hebo_v4_exp(&ea, &na);
         hebo_v4_exp(&eb, &nb);

@@ -46,6 +46,28 @@ typedef double hebo_v4u __attribute__((vector_size(32), aligned(8), may_alias));
 #define HEBO_V4_STORE(p, v) (*(hebo_v4u *)(void *)(p) = (v))
 #define HEBO_V4_SET1(x) ((hebo_v4){(x), (x), (x), (x)})
 
+/* Square roots of four lanes. Vector extensions have no sqrt, and with
+ * errno semantics (ISO C mode) compilers keep sqrt() scalar, one lane at a
+ * time; SSE2's sqrtpd is in every x86-64 build (the AVX2 clones get it VEX
+ * encoded). IEEE sqrt is correctly rounded, so these are the bits of
+ * sqrt() itself. */
+#if defined(__GNUC__) && defined(__x86_64__)
+typedef double hebo_v2 __attribute__((vector_size(16)));
+#define HEBO_V4_SQRT(v)                                                                           \
+    ({                                                                                            \
+        hebo_v4 v_ = (v);                                                                         \
+        hebo_v2 lo_ = __builtin_ia32_sqrtpd((hebo_v2){v_[0], v_[1]});                             \
+        hebo_v2 hi_ = __builtin_ia32_sqrtpd((hebo_v2){v_[2], v_[3]});                             \
+        (hebo_v4){lo_[0], lo_[1], hi_[0], hi_[1]};                                                \
+    })
+#else
+#define HEBO_V4_SQRT(v)                                                                           \
+    ({                                                                                            \
+        hebo_v4 v_ = (v);                                                                         \
+        (hebo_v4){sqrt(v_[0]), sqrt(v_[1]), sqrt(v_[2]), sqrt(v_[3])};                            \
+    })
+#endif
+
 /** Nonzero when the CPU runs AVX2 code. */
 int hebo_have_avx2(void);
 
