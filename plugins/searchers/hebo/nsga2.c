@@ -216,6 +216,12 @@ typedef struct ga {
 
 static double unif(ga *g) { return dnnr_rng_uniform(g->rng); }
 
+/* fmin and fmax without the libm call (ISO C mode keeps them calls): the
+ * other argument when one is NaN, the second on a tie, as x86-64's minsd
+ * and maxsd give them. */
+static inline double min_d(double a, double b) { return (a < b || b != b) ? a : b; }
+static inline double max_d(double a, double b) { return (a > b || b != b) ? a : b; }
+
 /* Rank-and-crowding survival of the first m rows of (x, f) down to keep rows. */
 static void survive(ga *g, size_t m, size_t keep)
 {
@@ -345,8 +351,8 @@ static void sbx(ga *g, double *c1, double *c2, int int_group)
         int cross = unif(g) <= g->cfg->sbx_var_prob;
         if (!cross || fabs(c1[v] - c2[v]) <= 1e-14)
             continue;
-        double y1 = fmin(c1[v], c2[v]), y2 = fmax(c1[v], c2[v]);
-        double delta = fmax(y2 - y1, 1e-10);
+        double y1 = min_d(c1[v], c2[v]), y2 = max_d(c1[v], c2[v]);
+        double delta = max_d(y2 - y1, 1e-10);
         double r = unif(g);
         g->pw_var[nc] = v;
         g->pw_base[2 * nc] = 1.0 + 2.0 * (y1 - g->lo_w[v]) / delta;
@@ -366,9 +372,9 @@ static void sbx(ga *g, double *c1, double *c2, int int_group)
     pow_batch(base, 1.0 / (eta + 1.0), 2 * nc, p); /* betaq of each child */
     for (size_t k = 0; k < nc; k++) {
         size_t v = g->pw_var[k];
-        double y1 = fmin(c1[v], c2[v]), y2 = fmax(c1[v], c2[v]);
+        double y1 = min_d(c1[v], c2[v]), y2 = max_d(c1[v], c2[v]);
         double xl = g->lo_w[v], xu = g->hi_w[v];
-        double delta = fmax(y2 - y1, 1e-10);
+        double delta = max_d(y2 - y1, 1e-10);
         double o1 = 0.5 * ((y1 + y2) - p[2 * k] * delta);
         double o2 = 0.5 * ((y1 + y2) + p[2 * k + 1] * delta);
         if (g->pw_flag[k]) {
@@ -376,8 +382,8 @@ static void sbx(ga *g, double *c1, double *c2, int int_group)
             o1 = o2;
             o2 = t;
         }
-        c1[v] = fmin(fmax(o1, xl), xu);
-        c2[v] = fmin(fmax(o2, xl), xu);
+        c1[v] = min_d(max_d(o1, xl), xu);
+        c2[v] = min_d(max_d(o2, xl), xu);
     }
 }
 
@@ -431,7 +437,7 @@ static void mutate(ga *g, double *c)
         size_t v = g->pw_var[k];
         double xl = g->lo_w[v], xu = g->hi_w[v], x = c[v];
         double dq = g->pw_r[k] <= 0.5 ? q[k] - 1.0 : 1.0 - q[k];
-        c[v] = fmin(fmax(x + dq * (xu - xl), xl), xu);
+        c[v] = min_d(max_d(x + dq * (xu - xl), xl), xu);
     }
 }
 
