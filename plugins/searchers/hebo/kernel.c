@@ -152,10 +152,15 @@ HEBO_BODY void kernel_matrix_body(const double *w, size_t n, size_t dims, const 
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < dims; j++)
             wt[j * n + i] = w[i * dims + j];
-    /* row i's pairs (i, q <= i) side by side, then mirrored */
+    /* Row i's pairs (i, q <= i) side by side, rounded up to whole blocks of
+     * eight (a pair (i, q > i) has the bits of (q, i): the differences only
+     * change sign), so no row ends in scalar pairs; then mirrored where
+     * row q stopped short of column i. */
     for (size_t i = 0; i < n; i++) {
-        cross_columns(w + i * dims, wt, i + 1, n, dims, inv_ls2, lin, mat, k + i * n, e + i * n);
-        for (size_t q = 0; q < i; q++) {
+        size_t count = (i + 8) & ~(size_t)7;
+        cross_columns(w + i * dims, wt, count < n ? count : n, n, dims, inv_ls2, lin, mat,
+                      k + i * n, e + i * n);
+        for (size_t q = 0; q < (i & ~(size_t)7); q++) {
             k[q * n + i] = k[i * n + q];
             e[q * n + i] = e[i * n + q];
         }
