@@ -30,11 +30,12 @@ static int relation(const double *a, const double *b, size_t m)
 }
 
 /* Peel the fronts: rank[i] = front of i, from dominator counts and the
- * domination matrix (dom[i * n + j]: i dominates j). */
-static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *rank)
+ * domination matrix (dom[i * n + j]: i dominates j), until at least @p stop
+ * points have a front (survival needs no more); the rest get rank n. */
+static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *rank, size_t stop)
 {
     size_t assigned = 0;
-    for (int front = 0; assigned < n; front++) {
+    for (int front = 0; assigned < stop; front++) {
         size_t before = assigned;
         for (size_t i = 0; i < n; i++)
             if (rank[i] < 0 && count[i] == 0) {
@@ -43,6 +44,8 @@ static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *ran
             }
         if (assigned == before)
             break; /* impossible for a strict partial order; guards NaN input */
+        if (assigned >= stop)
+            break;
         for (size_t i = 0; i < n; i++)
             if (rank[i] == front) {
                 const unsigned char *di = dom + i * n;
@@ -52,12 +55,32 @@ static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *ran
     }
     for (size_t i = 0; i < n; i++)
         if (rank[i] < 0)
-            rank[i] = (int)n; /* unranked (NaN objectives): last */
+            rank[i] = (int)n; /* unranked (NaN objectives, or past stop): last */
 }
 
 /* Objectives transposed onto the stack up to this many points and 4 objectives. */
 typedef long long nds_mask __attribute__((vector_size(32)));
 #define NDS_SOA_MAX 512
+
+/* The sign bits of four mask lanes as bits 0-3: SSE2's movmskpd on each
+ * half (every x86-64 build has it) instead of four lane extractions. */
+#if defined(__GNUC__) && defined(__x86_64__)
+#define NDS_MOVEMASK(m)                                                                           \
+    ({                                                                                            \
+        hebo_v4 m_ = (hebo_v4)(m);                                                                \
+        (unsigned)(__builtin_ia32_movmskpd((hebo_v2){m_[0], m_[1]}) |                             \
+                   (__builtin_ia32_movmskpd((hebo_v2){m_[2], m_[3]}) << 2));                      \
+    })
+#else
+#define NDS_MOVEMASK(m)                                                                           \
+    ((unsigned)(((m)[0] & 1) | (((m)[1] & 1) << 1) | (((m)[2] & 1) << 2) | (((m)[3] & 1) << 3)))
+#endif
+
+/* Four bits as the four bytes 0/1 of a domination row (bit t: byte t). */
+static const unsigned char nds_spread[16][4] = {
+    {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0}, {1, 1, 0, 0}, {0, 0, 1, 0}, {1, 0, 1, 0},
+    {0, 1, 1, 0}, {1, 1, 1, 0}, {0, 0, 0, 1}, {1, 0, 0, 1}, {0, 1, 0, 1}, {1, 1, 0, 1},
+    {0, 0, 1, 1}, {1, 0, 1, 1}, {0, 1, 1, 1}, {1, 1, 1, 1}};
 
 HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
                         unsigned char *work)
@@ -80,12 +103,15 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
         for (size_t k = n_obj; k < 4; k++) /* unused objectives: equal everywhere */
             for (size_t i = 0; i < n; i++)
                 soa[k][i] = 0.0;
+        /* Each unordered pair once: the two masks give both directions,
+         * i's row as four bytes at a time, j's rows byte by byte. */
         for (size_t i = 0; i < n; i++) {
             double a0 = soa[0][i], a1 = soa[1][i], a2 = soa[2][i], a3 = soa[3][i];
             hebo_v4 va0 = HEBO_V4_SET1(a0), va1 = HEBO_V4_SET1(a1);
             hebo_v4 va2 = HEBO_V4_SET1(a2), va3 = HEBO_V4_SET1(a3);
             unsigned char *di = dom + i * n;
-            size_t j = 0;
+            di[i] = 0;
+            size_t j = i + 1;
             for (; j + 4 <= n; j += 4) {
                 hebo_v4 b0 = HEBO_V4_LOAD(&soa[0][j]), b1 = HEBO_V4_LOAD(&soa[1][j]);
                 hebo_v4 b2 = HEBO_V4_LOAD(&soa[2][j]), b3 = HEBO_V4_LOAD(&soa[3][j]);
@@ -93,9 +119,11 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
                               (nds_mask)(va2 < b2) | (nds_mask)(va3 < b3);
                 nds_mask bb = (nds_mask)(b0 < va0) | (nds_mask)(b1 < va1) |
                               (nds_mask)(b2 < va2) | (nds_mask)(b3 < va3);
-                nds_mask d = ab & ~bb & 1;
-                for (int t = 0; t < 4; t++)
-                    di[j + (size_t)t] = (unsigned char)d[t];
+                unsigned mab = NDS_MOVEMASK(ab), mbb = NDS_MOVEMASK(bb);
+                unsigned dij = mab & ~mbb, dji = mbb & ~mab;
+                memcpy(di + j, &nds_spread[dij], 4);
+                for (size_t t = 0; t < 4; t++)
+                    dom[(j + t) * n + i] = (unsigned char)((dji >> t) & 1);
             }
             for (; j < n; j++) {
                 int a_better = (a0 < soa[0][j]) | (a1 < soa[1][j]) | (a2 < soa[2][j]) |
@@ -103,8 +131,12 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
                 int b_better = (soa[0][j] < a0) | (soa[1][j] < a1) | (soa[2][j] < a2) |
                                (soa[3][j] < a3);
                 di[j] = (unsigned char)(a_better & !b_better);
+                dom[j * n + i] = (unsigned char)(b_better & !a_better);
             }
-            for (j = 0; j < n; j++)
+        }
+        for (size_t i = 0; i < n; i++) { /* dominators: column sums */
+            const unsigned char *di = dom + i * n;
+            for (size_t j = 0; j < n; j++)
                 count[j] += di[j];
         }
     } else {
@@ -125,8 +157,9 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
 
 HEBO_CLONES(nds, (const double *f, size_t n, size_t n_obj, int *rank, unsigned char *work), (f, n,
             n_obj, rank, work))
-void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
-                            unsigned char *work)
+/* Ranks until at least @p stop points have a front; the rest get rank n. */
+static void nondominated_rank_until(const double *f, size_t n, size_t n_obj, int *rank,
+                                    unsigned char *work, size_t stop)
 {
     if (HEBO_HAVE_AVX2())
         nds_avx2(f, n, n_obj, rank, work);
@@ -134,7 +167,13 @@ void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
         nds_base(f, n, n_obj, rank, work);
     /* Outside the AVX2 function: a tail call out of it would skip the
      * vzeroupper that protects the SSE code of libm afterwards. */
-    peel_fronts(work, n, (int *)(void *)(work + HEBO_ALIGN8(n * n)), rank);
+    peel_fronts(work, n, (int *)(void *)(work + HEBO_ALIGN8(n * n)), rank, stop);
+}
+
+void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
+                            unsigned char *work)
+{
+    nondominated_rank_until(f, n, n_obj, rank, work, n);
 }
 
 void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, double *cd,
@@ -193,6 +232,9 @@ void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, d
         cd[unique[u]] /= (double)n_obj;
 }
 
+/* Philox blocks the operators' stream computes at a time. */
+#define GA_AHEAD 16
+
 /* The state of one run; arrays sized for the merged population (2N). */
 typedef struct ga {
     const hebo_nsga2_config *cfg;
@@ -212,9 +254,78 @@ typedef struct ga {
     double *pw_base, *pw_out, *pw_r;
     size_t *pw_var;
     unsigned char *pw_flag;
+    /* rng read ahead (see ga_refill): words rw[rpos, rlen) come next, and
+     * rw[0..3] is the block of counter rfirst */
+    uint32_t rw[4 * GA_AHEAD];
+    size_t rpos, rlen;
+    uint64_t rfirst;
 } ga;
 
-static double unif(ga *g) { return dnnr_rng_uniform(g->rng); }
+/* The run's random stream, read ahead. The operators take one or two
+ * words at a time; drawn one Philox block at a time, each block is a chain
+ * of ten dependent multiplications that nothing overlaps, while GA_AHEAD
+ * independent blocks computed in one loop overlap in the core. The words
+ * come in the stream's order (dnnr_rng_uniform's and dnnr_rng_below's
+ * arithmetic on them below), so the draws are the same, and ga_close
+ * leaves g->rng where drawing word by word would have left it. */
+static void ga_open(ga *g)
+{
+    const dnnr_rng *r = g->rng;
+    g->rpos = g->rlen = 0;
+    g->rfirst = r->counter;
+    if (r->used < 4) { /* the rest of a block already drawn */
+        memcpy(g->rw, r->buffer, sizeof r->buffer);
+        g->rpos = r->used;
+        g->rlen = 4;
+        g->rfirst = r->counter - 1;
+    }
+}
+
+static void ga_refill(ga *g)
+{
+    g->rfirst += g->rlen / 4;
+    for (size_t b = 0; b < GA_AHEAD; b++)
+        dnnr_philox4x32(g->rng->key, g->rfirst + b, g->rw + 4 * b);
+    g->rpos = 0;
+    g->rlen = 4 * GA_AHEAD;
+}
+
+static void ga_close(ga *g)
+{
+    if (g->rpos == 0)
+        return; /* nothing drawn past g->rng's own position */
+    dnnr_rng *r = g->rng;
+    size_t b = (g->rpos - 1) / 4; /* the block of the last word drawn */
+    r->counter = g->rfirst + b + 1;
+    memcpy(r->buffer, g->rw + 4 * b, sizeof r->buffer);
+    r->used = (uint32_t)(g->rpos - 4 * b);
+}
+
+static inline uint64_t ga_u64(ga *g)
+{
+    if (g->rpos == g->rlen)
+        ga_refill(g);
+    uint64_t hi = g->rw[g->rpos++];
+    if (g->rpos == g->rlen)
+        ga_refill(g);
+    return (hi << 32) | g->rw[g->rpos++];
+}
+
+static inline double unif(ga *g)
+{
+    return (double)(ga_u64(g) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static uint64_t below(ga *g, uint64_t n)
+{
+    if (n == 0)
+        return 0;
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
+    do
+        x = ga_u64(g);
+    while (x >= limit);
+    return x % n;
+}
 
 /* fmin and fmax without the libm call (ISO C mode keeps them calls): the
  * other argument when one is NaN, the second on a tie, as x86-64's minsd
@@ -226,7 +337,8 @@ static inline double max_d(double a, double b) { return (a > b || b != b) ? a : 
 static void survive(ga *g, size_t m, size_t keep)
 {
     size_t nv = g->pb->n_var, no = g->pb->n_obj;
-    hebo_nondominated_rank(g->f, m, no, g->srank, g->nds_work);
+    /* fronts beyond the one that fills the survivors are never looked at */
+    nondominated_rank_until(g->f, m, no, g->srank, g->nds_work, keep);
     size_t kept = 0;
     for (int front = 0; kept < keep; front++) {
         size_t fm = 0;
@@ -245,7 +357,7 @@ static void survive(ga *g, size_t m, size_t keep)
             /* randomized argsort, descending: shuffle, then stable sort */
             take_n = keep - kept;
             for (size_t i = fm; i-- > 1;) {
-                size_t j = (size_t)dnnr_rng_below(g->rng, i + 1);
+                size_t j = (size_t)below(g, i + 1);
                 size_t t = g->idx[i];
                 g->idx[i] = g->idx[j];
                 g->idx[j] = t;
@@ -413,7 +525,7 @@ static void mutate(ga *g, double *c)
         if (!(xu > xl))
             continue;
         if (pb->is_choice && pb->is_choice[v]) { /* a new choice, any of them */
-            c[v] = pb->lb[v] + (double)dnnr_rng_below(g->rng, (uint64_t)(pb->ub[v] - pb->lb[v]) + 1);
+            c[v] = pb->lb[v] + (double)below(g, (uint64_t)(pb->ub[v] - pb->lb[v]) + 1);
             continue;
         }
         double r = unif(g);
@@ -512,7 +624,7 @@ static size_t make_offspring(ga *g, size_t wanted, size_t *perm)
             for (size_t i = 0; i < n; i++)
                 perm[have + i] = i;
             for (size_t i = n; i-- > 1;) {
-                size_t j = (size_t)dnnr_rng_below(g->rng, i + 1);
+                size_t j = (size_t)below(g, i + 1);
                 size_t t = perm[have + i];
                 perm[have + i] = perm[have + j];
                 perm[have + j] = t;
@@ -596,6 +708,7 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
         g.lo_w[v] = is_int ? pb->lb[v] - 0.5 + 1e-16 : pb->lb[v];
         g.hi_w[v] = is_int ? pb->ub[v] + 0.5 - 1e-16 : pb->ub[v];
     }
+    ga_open(&g);
     memcpy(g.x, init, n_init * nv * sizeof(double));
     pb->eval(pb->ctx, g.x, n_init, g.f);
     survive(&g, n_init, n_init);
@@ -606,6 +719,7 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
         pb->eval(pb->ctx, g.x + g.n * nv, made, g.f + g.n * no);
         survive(&g, g.n + made, N);
     }
+    ga_close(&g);
     size_t count = 0;
     for (size_t i = 0; i < g.n; i++)
         count += g.rank[i] == 0;
