@@ -190,12 +190,17 @@ void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, d
         cd[i] = 0.0; /* duplicates keep 0 */
         int dup = 0;
         for (size_t j = 0; j < i && !dup; j++) {
+            /* a coordinate further apart than 2e-32 makes sqrt(d2) > 1e-32
+             * already: most pairs end at their first objective */
             double d2 = 0.0;
-            for (size_t k = 0; k < n_obj; k++) {
+            size_t k = 0;
+            for (; k < n_obj; k++) {
                 double d = f[idx[i] * n_obj + k] - f[idx[j] * n_obj + k];
+                if (fabs(d) > 2e-32)
+                    break;
                 d2 += d * d;
             }
-            dup = sqrt(d2) <= 1e-32;
+            dup = k == n_obj && sqrt(d2) <= 1e-32;
         }
         if (!dup)
             unique[nu++] = i;
