@@ -54,7 +54,8 @@ static void spd(double *k, size_t n, dnnr_rng *rng)
     free(b);
 }
 
-/* The plain loops as they were before blocking (reference copies). */
+/* The plain loops as they were before blocking (reference copies); the
+ * kernel gradient's multiply-adds fused (fma) as kernel.c fuses them. */
 static double ref_dot(const double *a, const double *b, size_t n)
 {
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
@@ -205,8 +206,8 @@ static void ref_kernel_grad(const double *w, size_t n, size_t dims, const double
             double eik = gik * (-3.0 * mat * e[i * n + q]);
             rowsum += eik;
             for (size_t j = 0; j < dims; j++) {
-                gwi[j] += gik * w[q * dims + j];
-                ewi[j] += eik * w[q * dims + j];
+                gwi[j] = fma(gik, w[q * dims + j], gwi[j]);
+                ewi[j] = fma(eik, w[q * dims + j], ewi[j]);
             }
         }
         es[i] = rowsum;

