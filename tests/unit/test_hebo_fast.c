@@ -113,10 +113,26 @@ static void ref_chol_inverse(const double *l, size_t n, double *inv, double *m)
             inv[j * n + i] = inv[i * n + j];
 }
 
+/* The solves' dot product: ref_dot with fused multiply-adds. */
+static double ref_dot_fma(const double *a, const double *b, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 = fma(a[k], b[k], s0);
+        s1 = fma(a[k + 1], b[k + 1], s1);
+        s2 = fma(a[k + 2], b[k + 2], s2);
+        s3 = fma(a[k + 3], b[k + 3], s3);
+    }
+    for (; k < n; k++)
+        s0 = fma(a[k], b[k], s0);
+    return (s0 + s1) + (s2 + s3);
+}
+
 static void ref_solve_lower(const double *l, size_t n, double *b)
 {
     for (size_t i = 0; i < n; i++)
-        b[i] = (b[i] - ref_dot(l + i * n, b, i)) / l[i * n + i];
+        b[i] = (b[i] - ref_dot_fma(l + i * n, b, i)) / l[i * n + i];
 }
 
 /* Orders that exercise every block width and tail of the blocked loops. */
