@@ -70,16 +70,15 @@ typedef double hebo_v2 __attribute__((vector_size(16)));
     })
 #endif
 
-/* a * b + c rounded once. The kernel's loops (kernel matrix, cross kernel,
- * gradient), bound by the machine's multiply and add rate, fuse them: 4
- * instead of 6 operations per pair and input in the kernel, 9% off 100
- * predictions, 4% off an objective evaluation. (The factorisation, the
- * inverse and the triangular solves wait on memory and their additions'
- * latency, not on the adders: fused, they ran no faster, so they keep
- * separate multiplies and adds.) In the AVX2 clones each becomes one
- * vfmadd (four lanes written lane by lane are merged by the compiler); the
- * baseline build calls libm's fma(), correctly rounded with or without FMA
- * hardware, so both give the same bits. */
+/* a * b + c rounded once. The loops bound by the machine's multiply and
+ * add rate fuse them: the kernel's (kernel matrix, cross kernel, gradient:
+ * 4 instead of 6 operations per pair and input), the triangular solves and
+ * vmath.h's polynomials. (The factorisation and the inverse wait on memory
+ * and their additions' latency, not on the adders: fused, they ran no
+ * faster, so they keep separate multiplies and adds.) In the AVX2 clones
+ * each becomes one vfmadd (four lanes written lane by lane are merged by
+ * the compiler); the baseline build calls libm's fma(), correctly rounded
+ * with or without FMA hardware, so both give the same bits. */
 #define HEBO_FMA(a, b, c) __builtin_fma((a), (b), (c))
 #define HEBO_V4_FMA(a, b, c)                                                                      \
     ({                                                                                            \
