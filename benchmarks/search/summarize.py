@@ -16,7 +16,8 @@ import sys
 FUNCTIONS = [("branin", "Branin (2)"), ("hartmann6", "Hartmann6 (6)"),
              ("rosenbrock", "Rosenbrock-4"), ("ackley", "Ackley-5"),
              ("mixed", "mixed (cat+int+float+log)")]
-SEARCHERS = ["hebo", "hebo_paper", "hebo_libm", "tpe", "random", "hebo_1restart", "hebo_choice"]
+SEARCHERS = ["hebo", "hebo_unfused", "hebo_paper", "hebo_libm", "tpe", "random", "hebo_1restart",
+             "hebo_choice"]
 AT = [25, 50, 100]
 
 

@@ -54,7 +54,8 @@ static void spd(double *k, size_t n, dnnr_rng *rng)
     free(b);
 }
 
-/* The plain loops as they were before blocking (reference copies). */
+/* The plain loops as they were before blocking (reference copies); the
+ * kernel gradient's multiply-adds fused (fma) as kernel.c fuses them. */
 static double ref_dot(const double *a, const double *b, size_t n)
 {
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
@@ -112,10 +113,26 @@ static void ref_chol_inverse(const double *l, size_t n, double *inv, double *m)
             inv[j * n + i] = inv[i * n + j];
 }
 
+/* The solves' dot product: ref_dot with fused multiply-adds. */
+static double ref_dot_fma(const double *a, const double *b, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 = fma(a[k], b[k], s0);
+        s1 = fma(a[k + 1], b[k + 1], s1);
+        s2 = fma(a[k + 2], b[k + 2], s2);
+        s3 = fma(a[k + 3], b[k + 3], s3);
+    }
+    for (; k < n; k++)
+        s0 = fma(a[k], b[k], s0);
+    return (s0 + s1) + (s2 + s3);
+}
+
 static void ref_solve_lower(const double *l, size_t n, double *b)
 {
     for (size_t i = 0; i < n; i++)
-        b[i] = (b[i] - ref_dot(l + i * n, b, i)) / l[i * n + i];
+        b[i] = (b[i] - ref_dot_fma(l + i * n, b, i)) / l[i * n + i];
 }
 
 /* Orders that exercise every block width and tail of the blocked loops. */
@@ -205,8 +222,8 @@ static void ref_kernel_grad(const double *w, size_t n, size_t dims, const double
             double eik = gik * (-3.0 * mat * e[i * n + q]);
             rowsum += eik;
             for (size_t j = 0; j < dims; j++) {
-                gwi[j] += gik * w[q * dims + j];
-                ewi[j] += eik * w[q * dims + j];
+                gwi[j] = fma(gik, w[q * dims + j], gwi[j]);
+                ewi[j] = fma(eik, w[q * dims + j], ewi[j]);
             }
         }
         es[i] = rowsum;
@@ -526,6 +543,60 @@ START_TEST(branch_free_sort_matches_definition)
 }
 END_TEST
 
+static void two_spheres(void *ctx, const double *x, size_t m, double *f)
+{
+    (void)ctx;
+    for (size_t r = 0; r < m; r++) {
+        const double *v = x + 3 * r;
+        f[2 * r] = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+        f[2 * r + 1] = (v[0] - 1) * (v[0] - 1) + v[1] * v[1] + (v[2] - 0.5) * (v[2] - 0.5);
+    }
+}
+
+/* NSGA-II reads its stream ahead in whole Philox blocks and writes the
+ * position back: whatever part of a block was drawn before the run, the
+ * stream afterwards is a consistent position (its buffer is the block
+ * before its counter, partly used) no earlier than where it started, and
+ * the run is repeatable from the same position. */
+START_TEST(nsga2_leaves_its_stream_consistent)
+{
+    dnnr_host *h = make_host();
+    hebo_nsga2_config cfg;
+    hebo_nsga2_config_default(&cfg);
+    cfg.pop_size = 20;
+    cfg.n_gen = 5;
+    const double lb[3] = {-1, -1, -1}, ub[3] = {1, 1, 1};
+    hebo_nsga2_problem pb = {.n_var = 3, .n_obj = 2, .lb = lb, .ub = ub, .eval = two_spheres};
+    double init[20 * 3];
+    for (int i = 0; i < 60; i++)
+        init[i] = sin(1.7 * i);
+    for (int skip = 0; skip <= 5; skip++) {
+        dnnr_rng a, b;
+        dnnr_rng_init(&a, 41);
+        for (int w = 0; w < skip; w++)
+            dnnr_rng_u32(&a);
+        b = a;
+        uint64_t start = a.counter;
+        double *fa, *fb;
+        size_t na, nb;
+        ck_assert_int_eq(hebo_nsga2_run(h, &cfg, &pb, init, 20, &a, &fa, &na), DNNR_OK);
+        ck_assert_int_eq(hebo_nsga2_run(h, &cfg, &pb, init, 20, &b, &fb, &nb), DNNR_OK);
+        ck_assert_uint_eq(na, nb);
+        ck_assert_mem_eq(fa, fb, na * 3 * sizeof *fa);
+        ck_assert(a.counter == b.counter && a.used == b.used);
+        ck_assert_uint_gt(a.counter, start);
+        ck_assert_uint_ge(a.used, 1);
+        ck_assert_uint_le(a.used, 4);
+        uint32_t block[4];
+        dnnr_philox4x32(a.key, a.counter - 1, block);
+        ck_assert_mem_eq(a.buffer, block, sizeof block);
+        h->free(h->ctx, fa);
+        h->free(h->ctx, fb);
+    }
+    dnnr__host_destroy(h);
+}
+END_TEST
+
 /* Distance in units in the last place of @p ref (libm, within 1 ulp itself). */
 static double ulps(double got, double ref)
 {
@@ -601,6 +672,7 @@ static Suite *hebo_fast_suite(void)
     TCase *ga = tcase_create("nsga2");
     tcase_set_timeout(ga, 30);
     tcase_add_test(ga, branch_free_sort_matches_definition);
+    tcase_add_test(ga, nsga2_leaves_its_stream_consistent);
     suite_add_tcase(s, ga);
     TCase *vm = tcase_create("vmath");
     tcase_set_timeout(vm, 30);

@@ -55,6 +55,29 @@ void hebo_gp_config_default(hebo_gp_config *cfg)
     };
 }
 
+/* ln of the inputs normalised to their columns' ranges (@p count values,
+ * rows of @p dims), in a clone like the warp's loops: vmath.h's fused
+ * multiply-adds are calls to fma() outside one. */
+HEBO_BODY void log_unit_body(const double *x, const double *lo, const double *hi, size_t count,
+                             size_t dims, double *out)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t j = i % dims;
+        out[i] = hebo_log1((x[i] - lo[j]) / (hi[j] - lo[j]));
+    }
+}
+
+HEBO_CLONES(log_unit, (const double *x, const double *lo, const double *hi, size_t count,
+            size_t dims, double *out), (x, lo, hi, count, dims, out))
+static void log_unit(const double *x, const double *lo, const double *hi, size_t count,
+                     size_t dims, double *out)
+{
+    if (HEBO_HAVE_AVX2())
+        log_unit_avx2(x, lo, hi, count, dims, out);
+    else
+        log_unit_base(x, lo, hi, count, dims, out);
+}
+
 static double *take(double **cursor, size_t count)
 {
     double *p = *cursor;
@@ -112,10 +135,7 @@ hebo_gp *hebo_gp_create(const dnnr_host *host, const hebo_gp_config *cfg, size_t
     memcpy(gp->x, x, n * dims * sizeof *x);
     memcpy(gp->col_lo, col_lo, dims * sizeof *x);
     memcpy(gp->col_hi, col_hi, dims * sizeof *x);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < dims; j++)
-            gp->log_u[i * dims + j] =
-                hebo_log1((x[i * dims + j] - col_lo[j]) / (col_hi[j] - col_lo[j]));
+    log_unit(x, col_lo, col_hi, n * dims, dims, gp->log_u);
 
     /* The GP standardises its targets itself (mean, population std). */
     double mean = 0.0, var = 0.0;

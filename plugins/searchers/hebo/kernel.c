@@ -27,15 +27,15 @@ HEBO_BODY double pair_value(const double *a, const double *b, size_t dims, const
     size_t j = 0;
     for (; j + 2 <= dims; j += 2) { /* two partial sums of each: see linalg.c */
         double d0 = a[j] - b[j], d1 = a[j + 1] - b[j + 1];
-        dot0 += a[j] * b[j];
-        dot1 += a[j + 1] * b[j + 1];
-        r0 += d0 * d0 * inv_ls2[j];
-        r1 += d1 * d1 * inv_ls2[j + 1];
+        dot0 = HEBO_FMA(a[j], b[j], dot0);
+        dot1 = HEBO_FMA(a[j + 1], b[j + 1], dot1);
+        r0 = HEBO_FMA(d0 * d0, inv_ls2[j], r0);
+        r1 = HEBO_FMA(d1 * d1, inv_ls2[j + 1], r1);
     }
     if (j < dims) {
         double d0 = a[j] - b[j];
-        dot0 += a[j] * b[j];
-        r0 += d0 * d0 * inv_ls2[j];
+        dot0 = HEBO_FMA(a[j], b[j], dot0);
+        r0 = HEBO_FMA(d0 * d0, inv_ls2[j], r0);
     }
     double dot = dot0 + dot1, r2 = r0 + r1;
     double sr = SQRT3 * sqrt(r2);
@@ -65,16 +65,16 @@ HEBO_BODY double cross_one(const double *wstar, const double *col, size_t stride
     for (; j + 2 <= dims; j += 2) {
         double c0 = col[j * stride], c1 = col[(j + 1) * stride];
         double d0 = wstar[j] - c0, d1 = wstar[j + 1] - c1;
-        dot0 += wstar[j] * c0;
-        dot1 += wstar[j + 1] * c1;
-        r0 += d0 * d0 * inv_ls2[j];
-        r1 += d1 * d1 * inv_ls2[j + 1];
+        dot0 = HEBO_FMA(wstar[j], c0, dot0);
+        dot1 = HEBO_FMA(wstar[j + 1], c1, dot1);
+        r0 = HEBO_FMA(d0 * d0, inv_ls2[j], r0);
+        r1 = HEBO_FMA(d1 * d1, inv_ls2[j + 1], r1);
     }
     if (j < dims) {
         double c0 = col[j * stride];
         double d0 = wstar[j] - c0;
-        dot0 += wstar[j] * c0;
-        r0 += d0 * d0 * inv_ls2[j];
+        dot0 = HEBO_FMA(wstar[j], c0, dot0);
+        r0 = HEBO_FMA(d0 * d0, inv_ls2[j], r0);
     }
     double dot = dot0 + dot1, r2 = r0 + r1;
     double sr = SQRT3 * sqrt(r2);
@@ -104,31 +104,27 @@ HEBO_BODY void cross_columns(const double *wstar, const double *wt, size_t count
             hebo_v4 c0a = HEBO_V4_LOAD(c0), c0b = HEBO_V4_LOAD(c0 + 4);
             hebo_v4 c1a = HEBO_V4_LOAD(c1), c1b = HEBO_V4_LOAD(c1 + 4);
             hebo_v4 d0a = a0 - c0a, d0b = a0 - c0b, d1a = a1 - c1a, d1b = a1 - c1b;
-            dot0a += a0 * c0a;
-            dot0b += a0 * c0b;
-            dot1a += a1 * c1a;
-            dot1b += a1 * c1b;
-            r0a += d0a * d0a * l0;
-            r0b += d0b * d0b * l0;
-            r1a += d1a * d1a * l1;
-            r1b += d1b * d1b * l1;
+            dot0a = HEBO_V4_FMA(a0, c0a, dot0a);
+            dot0b = HEBO_V4_FMA(a0, c0b, dot0b);
+            dot1a = HEBO_V4_FMA(a1, c1a, dot1a);
+            dot1b = HEBO_V4_FMA(a1, c1b, dot1b);
+            r0a = HEBO_V4_FMA(d0a * d0a, l0, r0a);
+            r0b = HEBO_V4_FMA(d0b * d0b, l0, r0b);
+            r1a = HEBO_V4_FMA(d1a * d1a, l1, r1a);
+            r1b = HEBO_V4_FMA(d1b * d1b, l1, r1b);
         }
         if (j < dims) {
             const double *c0 = wt + j * stride + i0;
             hebo_v4 a0 = HEBO_V4_SET1(wstar[j]), l0 = HEBO_V4_SET1(inv_ls2[j]);
             hebo_v4 c0a = HEBO_V4_LOAD(c0), c0b = HEBO_V4_LOAD(c0 + 4);
             hebo_v4 d0a = a0 - c0a, d0b = a0 - c0b;
-            dot0a += a0 * c0a;
-            dot0b += a0 * c0b;
-            r0a += d0a * d0a * l0;
-            r0b += d0b * d0b * l0;
+            dot0a = HEBO_V4_FMA(a0, c0a, dot0a);
+            dot0b = HEBO_V4_FMA(a0, c0b, dot0b);
+            r0a = HEBO_V4_FMA(d0a * d0a, l0, r0a);
+            r0b = HEBO_V4_FMA(d0b * d0b, l0, r0b);
         }
-        double sr[8];
-        HEBO_V4_STORE(sr, r0a + r1a);
-        HEBO_V4_STORE(sr + 4, r0b + r1b);
-        for (int t = 0; t < 8; t++)
-            sr[t] = SQRT3 * sqrt(sr[t]);
-        hebo_v4 sra = HEBO_V4_LOAD(sr), srb = HEBO_V4_LOAD(sr + 4), na = -sra, nb = -srb;
+        hebo_v4 sra = SQRT3 * HEBO_V4_SQRT(r0a + r1a), srb = SQRT3 * HEBO_V4_SQRT(r0b + r1b);
+        hebo_v4 na = -sra, nb = -srb;
         hebo_v4 ea, eb;
         hebo_v4_exp(&ea, &na);
         hebo_v4_exp(&eb, &nb);
@@ -156,10 +152,15 @@ HEBO_BODY void kernel_matrix_body(const double *w, size_t n, size_t dims, const 
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < dims; j++)
             wt[j * n + i] = w[i * dims + j];
-    /* row i's pairs (i, q <= i) side by side, then mirrored */
+    /* Row i's pairs (i, q <= i) side by side, rounded up to whole blocks of
+     * eight (a pair (i, q > i) has the bits of (q, i): the differences only
+     * change sign), so no row ends in scalar pairs; then mirrored where
+     * row q stopped short of column i. */
     for (size_t i = 0; i < n; i++) {
-        cross_columns(w + i * dims, wt, i + 1, n, dims, inv_ls2, lin, mat, k + i * n, e + i * n);
-        for (size_t q = 0; q < i; q++) {
+        size_t count = (i + 8) & ~(size_t)7;
+        cross_columns(w + i * dims, wt, count < n ? count : n, n, dims, inv_ls2, lin, mat,
+                      k + i * n, e + i * n);
+        for (size_t q = 0; q < (i & ~(size_t)7); q++) {
             k[q * n + i] = k[i * n + q];
             e[q * n + i] = e[i * n + q];
         }
@@ -224,8 +225,8 @@ HEBO_BODY void kernel_grad_body(const double *w, size_t n, size_t dims, const do
                 const double *wq = w + q * dims + j0;
                 for (int v = 0; v < nv; v++) {
                     hebo_v4 wv = HEBO_V4_LOAD(wq + 4 * v);
-                    ga[v] += vg * wv;
-                    ea[v] += ve * wv;
+                    ga[v] = HEBO_V4_FMA(vg, wv, ga[v]);
+                    ea[v] = HEBO_V4_FMA(ve, wv, ea[v]);
                 }
             }
             for (int v = 0; v < nv; v++) {
@@ -244,8 +245,8 @@ HEBO_BODY void kernel_grad_body(const double *w, size_t n, size_t dims, const do
                     rowsum += eik;
                     tr_gk += gik * ki[q];
                 }
-                sg += gik * w[q * dims + j];
-                se += eik * w[q * dims + j];
+                sg = HEBO_FMA(gik, w[q * dims + j], sg);
+                se = HEBO_FMA(eik, w[q * dims + j], se);
             }
             gwi[j] = sg;
             ewi[j] = se;

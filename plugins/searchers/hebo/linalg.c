@@ -108,16 +108,34 @@ int hebo_jitchol(const double *k, size_t n, double *l, double *jitter_out)
     return -1;
 }
 
+/* dot() with its multiply-adds fused, for the triangular solves: the
+ * predictions' solves are bound by the adders (the factorisation and the
+ * inverse are not, and keep dot()). */
+HEBO_BODY double dot_fma(const double *a, const double *b, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 = HEBO_FMA(a[k], b[k], s0);
+        s1 = HEBO_FMA(a[k + 1], b[k + 1], s1);
+        s2 = HEBO_FMA(a[k + 2], b[k + 2], s2);
+        s3 = HEBO_FMA(a[k + 3], b[k + 3], s3);
+    }
+    for (; k < n; k++)
+        s0 = HEBO_FMA(a[k], b[k], s0);
+    return (s0 + s1) + (s2 + s3);
+}
+
 HEBO_BODY void solve_lower_body(const double *l, size_t n, double *b)
 {
     for (size_t i = 0; i < n; i++) {
         const double *ri = l + i * n;
-        b[i] = (b[i] - dot(ri, b, i)) / ri[i];
+        b[i] = (b[i] - dot_fma(ri, b, i)) / ri[i];
     }
 }
 
 /* Columns [p0, p0 + 4 w) of L X = B: per column the four partial sums of
- * dot() over k, each sum a vector across the columns. */
+ * dot_fma() over k, each sum a vector across the columns. */
 HEBO_BODY void solve_multi_block(const double *l, size_t n, double *b, size_t m, size_t p0,
                                  int w)
 {
@@ -130,12 +148,12 @@ HEBO_BODY void solve_multi_block(const double *l, size_t n, double *b, size_t m,
                 hebo_v4 c = HEBO_V4_SET1(ri[k + (size_t)t]);
                 const double *bk = b + (k + (size_t)t) * m + p0;
                 for (int v = 0; v < w; v++)
-                    s[v][t] += c * HEBO_V4_LOAD(bk + 4 * v);
+                    s[v][t] = HEBO_V4_FMA(c, HEBO_V4_LOAD(bk + 4 * v), s[v][t]);
             }
         for (; k < i; k++) {
             hebo_v4 c = HEBO_V4_SET1(ri[k]);
             for (int v = 0; v < w; v++)
-                s[v][0] += c * HEBO_V4_LOAD(b + k * m + p0 + 4 * v);
+                s[v][0] = HEBO_V4_FMA(c, HEBO_V4_LOAD(b + k * m + p0 + 4 * v), s[v][0]);
         }
         hebo_v4 d = HEBO_V4_SET1(ri[i]);
         for (int v = 0; v < w; v++) {
@@ -153,19 +171,19 @@ HEBO_BODY void solve_lower_multi_body(const double *l, size_t n, double *b, size
         solve_multi_block(l, n, b, m, p, 2);
     for (; p + 4 <= m; p += 4)
         solve_multi_block(l, n, b, m, p, 1);
-    for (; p < m; p++) /* dot() on a strided column */
+    for (; p < m; p++) /* dot_fma() on a strided column */
         for (size_t i = 0; i < n; i++) {
             const double *ri = l + i * n;
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             size_t k = 0;
             for (; k + 4 <= i; k += 4) {
-                s0 += ri[k] * b[k * m + p];
-                s1 += ri[k + 1] * b[(k + 1) * m + p];
-                s2 += ri[k + 2] * b[(k + 2) * m + p];
-                s3 += ri[k + 3] * b[(k + 3) * m + p];
+                s0 = HEBO_FMA(ri[k], b[k * m + p], s0);
+                s1 = HEBO_FMA(ri[k + 1], b[(k + 1) * m + p], s1);
+                s2 = HEBO_FMA(ri[k + 2], b[(k + 2) * m + p], s2);
+                s3 = HEBO_FMA(ri[k + 3], b[(k + 3) * m + p], s3);
             }
             for (; k < i; k++)
-                s0 += ri[k] * b[k * m + p];
+                s0 = HEBO_FMA(ri[k], b[k * m + p], s0);
             b[i * m + p] = (b[i * m + p] - ((s0 + s1) + (s2 + s3))) / ri[i];
         }
 }
@@ -273,7 +291,7 @@ int hebo_have_avx2(void)
 {
 #if defined(__GNUC__) && defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
     return 0;
 #endif

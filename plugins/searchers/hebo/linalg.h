@@ -7,14 +7,16 @@
 
 #include <stddef.h>
 
-/* The hottest loops are compiled twice, for AVX2 and for the baseline, and
- * picked at run time. The results are bit-identical: ISO C mode keeps
- * -ffp-contract=off and no reduction is reordered, so only the width of the
- * elementwise loops changes. (GCC's target_clones would export the
- * functions from the plugin, so the dispatch is written out.) */
+/* The hottest loops are compiled twice, for AVX2 with FMA and for the
+ * baseline, and picked at run time. The results are bit-identical: ISO C
+ * mode keeps -ffp-contract=off and no reduction is reordered, so only the
+ * width of the elementwise loops changes, and the multiply-adds that are
+ * fused are fused explicitly (HEBO_FMA) in both builds. (GCC's
+ * target_clones would export the functions from the plugin, so the
+ * dispatch is written out.) */
 #if defined(__GNUC__) && defined(__x86_64__)
 #define HEBO_BODY static inline __attribute__((always_inline))
-#define HEBO_AVX2 __attribute__((target("avx2")))
+#define HEBO_AVX2 __attribute__((target("avx2,fma")))
 #define HEBO_HAVE_AVX2() hebo_have_avx2()
 #else
 #define HEBO_BODY static inline
@@ -46,7 +48,46 @@ typedef double hebo_v4u __attribute__((vector_size(32), aligned(8), may_alias));
 #define HEBO_V4_STORE(p, v) (*(hebo_v4u *)(void *)(p) = (v))
 #define HEBO_V4_SET1(x) ((hebo_v4){(x), (x), (x), (x)})
 
-/** Nonzero when the CPU runs AVX2 code. */
+/* Square roots of four lanes. Vector extensions have no sqrt, and with
+ * errno semantics (ISO C mode) compilers keep sqrt() scalar, one lane at a
+ * time; SSE2's sqrtpd is in every x86-64 build (the AVX2 clones get it VEX
+ * encoded). IEEE sqrt is correctly rounded, so these are the bits of
+ * sqrt() itself. */
+#if defined(__GNUC__) && defined(__x86_64__)
+typedef double hebo_v2 __attribute__((vector_size(16)));
+#define HEBO_V4_SQRT(v)                                                                           \
+    ({                                                                                            \
+        hebo_v4 v_ = (v);                                                                         \
+        hebo_v2 lo_ = __builtin_ia32_sqrtpd((hebo_v2){v_[0], v_[1]});                             \
+        hebo_v2 hi_ = __builtin_ia32_sqrtpd((hebo_v2){v_[2], v_[3]});                             \
+        (hebo_v4){lo_[0], lo_[1], hi_[0], hi_[1]};                                                \
+    })
+#else
+#define HEBO_V4_SQRT(v)                                                                           \
+    ({                                                                                            \
+        hebo_v4 v_ = (v);                                                                         \
+        (hebo_v4){sqrt(v_[0]), sqrt(v_[1]), sqrt(v_[2]), sqrt(v_[3])};                            \
+    })
+#endif
+
+/* a * b + c rounded once. The loops bound by the machine's multiply and
+ * add rate fuse them: the kernel's (kernel matrix, cross kernel, gradient:
+ * 4 instead of 6 operations per pair and input), the triangular solves and
+ * vmath.h's polynomials. (The factorisation and the inverse wait on memory
+ * and their additions' latency, not on the adders: fused, they ran no
+ * faster, so they keep separate multiplies and adds.) In the AVX2 clones
+ * each becomes one vfmadd (four lanes written lane by lane are merged by
+ * the compiler); the baseline build calls libm's fma(), correctly rounded
+ * with or without FMA hardware, so both give the same bits. */
+#define HEBO_FMA(a, b, c) __builtin_fma((a), (b), (c))
+#define HEBO_V4_FMA(a, b, c)                                                                      \
+    ({                                                                                            \
+        hebo_v4 fa_ = (a), fb_ = (b), fc_ = (c);                                                  \
+        (hebo_v4){HEBO_FMA(fa_[0], fb_[0], fc_[0]), HEBO_FMA(fa_[1], fb_[1], fc_[1]),             \
+                  HEBO_FMA(fa_[2], fb_[2], fc_[2]), HEBO_FMA(fa_[3], fb_[3], fc_[3])};            \
+    })
+
+/** Nonzero when the CPU runs AVX2 code (with FMA). */
 int hebo_have_avx2(void);
 
 /** In-place Cholesky A = L L^T (lower). Returns 0, or -1 when A is not PD. */

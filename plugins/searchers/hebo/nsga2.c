@@ -1,5 +1,6 @@
 #include "nsga2.h"
 #include "linalg.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,11 +30,12 @@ static int relation(const double *a, const double *b, size_t m)
 }
 
 /* Peel the fronts: rank[i] = front of i, from dominator counts and the
- * domination matrix (dom[i * n + j]: i dominates j). */
-static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *rank)
+ * domination matrix (dom[i * n + j]: i dominates j), until at least @p stop
+ * points have a front (survival needs no more); the rest get rank n. */
+static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *rank, size_t stop)
 {
     size_t assigned = 0;
-    for (int front = 0; assigned < n; front++) {
+    for (int front = 0; assigned < stop; front++) {
         size_t before = assigned;
         for (size_t i = 0; i < n; i++)
             if (rank[i] < 0 && count[i] == 0) {
@@ -42,6 +44,8 @@ static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *ran
             }
         if (assigned == before)
             break; /* impossible for a strict partial order; guards NaN input */
+        if (assigned >= stop)
+            break;
         for (size_t i = 0; i < n; i++)
             if (rank[i] == front) {
                 const unsigned char *di = dom + i * n;
@@ -51,12 +55,32 @@ static void peel_fronts(const unsigned char *dom, size_t n, int *count, int *ran
     }
     for (size_t i = 0; i < n; i++)
         if (rank[i] < 0)
-            rank[i] = (int)n; /* unranked (NaN objectives): last */
+            rank[i] = (int)n; /* unranked (NaN objectives, or past stop): last */
 }
 
 /* Objectives transposed onto the stack up to this many points and 4 objectives. */
 typedef long long nds_mask __attribute__((vector_size(32)));
 #define NDS_SOA_MAX 512
+
+/* The sign bits of four mask lanes as bits 0-3: SSE2's movmskpd on each
+ * half (every x86-64 build has it) instead of four lane extractions. */
+#if defined(__GNUC__) && defined(__x86_64__)
+#define NDS_MOVEMASK(m)                                                                           \
+    ({                                                                                            \
+        hebo_v4 m_ = (hebo_v4)(m);                                                                \
+        (unsigned)(__builtin_ia32_movmskpd((hebo_v2){m_[0], m_[1]}) |                             \
+                   (__builtin_ia32_movmskpd((hebo_v2){m_[2], m_[3]}) << 2));                      \
+    })
+#else
+#define NDS_MOVEMASK(m)                                                                           \
+    ((unsigned)(((m)[0] & 1) | (((m)[1] & 1) << 1) | (((m)[2] & 1) << 2) | (((m)[3] & 1) << 3)))
+#endif
+
+/* Four bits as the four bytes 0/1 of a domination row (bit t: byte t). */
+static const unsigned char nds_spread[16][4] = {
+    {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0}, {1, 1, 0, 0}, {0, 0, 1, 0}, {1, 0, 1, 0},
+    {0, 1, 1, 0}, {1, 1, 1, 0}, {0, 0, 0, 1}, {1, 0, 0, 1}, {0, 1, 0, 1}, {1, 1, 0, 1},
+    {0, 0, 1, 1}, {1, 0, 1, 1}, {0, 1, 1, 1}, {1, 1, 1, 1}};
 
 HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
                         unsigned char *work)
@@ -79,12 +103,15 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
         for (size_t k = n_obj; k < 4; k++) /* unused objectives: equal everywhere */
             for (size_t i = 0; i < n; i++)
                 soa[k][i] = 0.0;
+        /* Each unordered pair once: the two masks give both directions,
+         * i's row as four bytes at a time, j's rows byte by byte. */
         for (size_t i = 0; i < n; i++) {
             double a0 = soa[0][i], a1 = soa[1][i], a2 = soa[2][i], a3 = soa[3][i];
             hebo_v4 va0 = HEBO_V4_SET1(a0), va1 = HEBO_V4_SET1(a1);
             hebo_v4 va2 = HEBO_V4_SET1(a2), va3 = HEBO_V4_SET1(a3);
             unsigned char *di = dom + i * n;
-            size_t j = 0;
+            di[i] = 0;
+            size_t j = i + 1;
             for (; j + 4 <= n; j += 4) {
                 hebo_v4 b0 = HEBO_V4_LOAD(&soa[0][j]), b1 = HEBO_V4_LOAD(&soa[1][j]);
                 hebo_v4 b2 = HEBO_V4_LOAD(&soa[2][j]), b3 = HEBO_V4_LOAD(&soa[3][j]);
@@ -92,9 +119,11 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
                               (nds_mask)(va2 < b2) | (nds_mask)(va3 < b3);
                 nds_mask bb = (nds_mask)(b0 < va0) | (nds_mask)(b1 < va1) |
                               (nds_mask)(b2 < va2) | (nds_mask)(b3 < va3);
-                nds_mask d = ab & ~bb & 1;
-                for (int t = 0; t < 4; t++)
-                    di[j + (size_t)t] = (unsigned char)d[t];
+                unsigned mab = NDS_MOVEMASK(ab), mbb = NDS_MOVEMASK(bb);
+                unsigned dij = mab & ~mbb, dji = mbb & ~mab;
+                memcpy(di + j, &nds_spread[dij], 4);
+                for (size_t t = 0; t < 4; t++)
+                    dom[(j + t) * n + i] = (unsigned char)((dji >> t) & 1);
             }
             for (; j < n; j++) {
                 int a_better = (a0 < soa[0][j]) | (a1 < soa[1][j]) | (a2 < soa[2][j]) |
@@ -102,8 +131,12 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
                 int b_better = (soa[0][j] < a0) | (soa[1][j] < a1) | (soa[2][j] < a2) |
                                (soa[3][j] < a3);
                 di[j] = (unsigned char)(a_better & !b_better);
+                dom[j * n + i] = (unsigned char)(b_better & !a_better);
             }
-            for (j = 0; j < n; j++)
+        }
+        for (size_t i = 0; i < n; i++) { /* dominators: column sums */
+            const unsigned char *di = dom + i * n;
+            for (size_t j = 0; j < n; j++)
                 count[j] += di[j];
         }
     } else {
@@ -124,8 +157,9 @@ HEBO_BODY void nds_body(const double *f, size_t n, size_t n_obj, int *rank,
 
 HEBO_CLONES(nds, (const double *f, size_t n, size_t n_obj, int *rank, unsigned char *work), (f, n,
             n_obj, rank, work))
-void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
-                            unsigned char *work)
+/* Ranks until at least @p stop points have a front; the rest get rank n. */
+static void nondominated_rank_until(const double *f, size_t n, size_t n_obj, int *rank,
+                                    unsigned char *work, size_t stop)
 {
     if (HEBO_HAVE_AVX2())
         nds_avx2(f, n, n_obj, rank, work);
@@ -133,7 +167,13 @@ void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
         nds_base(f, n, n_obj, rank, work);
     /* Outside the AVX2 function: a tail call out of it would skip the
      * vzeroupper that protects the SSE code of libm afterwards. */
-    peel_fronts(work, n, (int *)(void *)(work + HEBO_ALIGN8(n * n)), rank);
+    peel_fronts(work, n, (int *)(void *)(work + HEBO_ALIGN8(n * n)), rank, stop);
+}
+
+void hebo_nondominated_rank(const double *f, size_t n, size_t n_obj, int *rank,
+                            unsigned char *work)
+{
+    nondominated_rank_until(f, n, n_obj, rank, work, n);
 }
 
 void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, double *cd,
@@ -150,12 +190,17 @@ void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, d
         cd[i] = 0.0; /* duplicates keep 0 */
         int dup = 0;
         for (size_t j = 0; j < i && !dup; j++) {
+            /* a coordinate further apart than 2e-32 makes sqrt(d2) > 1e-32
+             * already: most pairs end at their first objective */
             double d2 = 0.0;
-            for (size_t k = 0; k < n_obj; k++) {
+            size_t k = 0;
+            for (; k < n_obj; k++) {
                 double d = f[idx[i] * n_obj + k] - f[idx[j] * n_obj + k];
+                if (fabs(d) > 2e-32)
+                    break;
                 d2 += d * d;
             }
-            dup = sqrt(d2) <= 1e-32;
+            dup = k == n_obj && sqrt(d2) <= 1e-32;
         }
         if (!dup)
             unique[nu++] = i;
@@ -192,6 +237,9 @@ void hebo_crowding(const double *f, const size_t *idx, size_t m, size_t n_obj, d
         cd[unique[u]] /= (double)n_obj;
 }
 
+/* Philox blocks the operators' stream computes at a time. */
+#define GA_AHEAD 16
+
 /* The state of one run; arrays sized for the merged population (2N). */
 typedef struct ga {
     const hebo_nsga2_config *cfg;
@@ -206,15 +254,96 @@ typedef struct ga {
     size_t *idx, *order, *cwork;
     unsigned char *nds_work;
     double *lo_w, *hi_w;       /* per-variable operator bounds (widened for integers) */
+    /* operator scratch, 2 n_var each: the powers of one mating, computed
+     * together after its random draws (see pow_batch) */
+    double *pw_base, *pw_out, *pw_r;
+    size_t *pw_var;
+    unsigned char *pw_flag;
+    /* rng read ahead (see ga_refill): words rw[rpos, rlen) come next, and
+     * rw[0..3] is the block of counter rfirst */
+    uint32_t rw[4 * GA_AHEAD];
+    size_t rpos, rlen;
+    uint64_t rfirst;
 } ga;
 
-static double unif(ga *g) { return dnnr_rng_uniform(g->rng); }
+/* The run's random stream, read ahead. The operators take one or two
+ * words at a time; drawn one Philox block at a time, each block is a chain
+ * of ten dependent multiplications that nothing overlaps, while GA_AHEAD
+ * independent blocks computed in one loop overlap in the core. The words
+ * come in the stream's order (dnnr_rng_uniform's and dnnr_rng_below's
+ * arithmetic on them below), so the draws are the same, and ga_close
+ * leaves g->rng where drawing word by word would have left it. */
+static void ga_open(ga *g)
+{
+    const dnnr_rng *r = g->rng;
+    g->rpos = g->rlen = 0;
+    g->rfirst = r->counter;
+    if (r->used < 4) { /* the rest of a block already drawn */
+        memcpy(g->rw, r->buffer, sizeof r->buffer);
+        g->rpos = r->used;
+        g->rlen = 4;
+        g->rfirst = r->counter - 1;
+    }
+}
+
+static void ga_refill(ga *g)
+{
+    g->rfirst += g->rlen / 4;
+    for (size_t b = 0; b < GA_AHEAD; b++)
+        dnnr_philox4x32(g->rng->key, g->rfirst + b, g->rw + 4 * b);
+    g->rpos = 0;
+    g->rlen = 4 * GA_AHEAD;
+}
+
+static void ga_close(ga *g)
+{
+    if (g->rpos == 0)
+        return; /* nothing drawn past g->rng's own position */
+    dnnr_rng *r = g->rng;
+    size_t b = (g->rpos - 1) / 4; /* the block of the last word drawn */
+    r->counter = g->rfirst + b + 1;
+    memcpy(r->buffer, g->rw + 4 * b, sizeof r->buffer);
+    r->used = (uint32_t)(g->rpos - 4 * b);
+}
+
+static inline uint64_t ga_u64(ga *g)
+{
+    if (g->rpos == g->rlen)
+        ga_refill(g);
+    uint64_t hi = g->rw[g->rpos++];
+    if (g->rpos == g->rlen)
+        ga_refill(g);
+    return (hi << 32) | g->rw[g->rpos++];
+}
+
+static inline double unif(ga *g)
+{
+    return (double)(ga_u64(g) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static uint64_t below(ga *g, uint64_t n)
+{
+    if (n == 0)
+        return 0;
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
+    do
+        x = ga_u64(g);
+    while (x >= limit);
+    return x % n;
+}
+
+/* fmin and fmax without the libm call (ISO C mode keeps them calls): the
+ * other argument when one is NaN, the second on a tie, as x86-64's minsd
+ * and maxsd give them. */
+static inline double min_d(double a, double b) { return (a < b || b != b) ? a : b; }
+static inline double max_d(double a, double b) { return (a > b || b != b) ? a : b; }
 
 /* Rank-and-crowding survival of the first m rows of (x, f) down to keep rows. */
 static void survive(ga *g, size_t m, size_t keep)
 {
     size_t nv = g->pb->n_var, no = g->pb->n_obj;
-    hebo_nondominated_rank(g->f, m, no, g->srank, g->nds_work);
+    /* fronts beyond the one that fills the survivors are never looked at */
+    nondominated_rank_until(g->f, m, no, g->srank, g->nds_work, keep);
     size_t kept = 0;
     for (int front = 0; kept < keep; front++) {
         size_t fm = 0;
@@ -233,7 +362,7 @@ static void survive(ga *g, size_t m, size_t keep)
             /* randomized argsort, descending: shuffle, then stable sort */
             take_n = keep - kept;
             for (size_t i = fm; i-- > 1;) {
-                size_t j = (size_t)dnnr_rng_below(g->rng, i + 1);
+                size_t j = (size_t)below(g, i + 1);
                 size_t t = g->idx[i];
                 g->idx[i] = g->idx[j];
                 g->idx[j] = t;
@@ -284,18 +413,54 @@ static size_t tournament(ga *g, size_t a, size_t b)
     return unif(g) < 0.5 ? a : b;
 }
 
-static double sbx_betaq(double beta, double r, double eta)
+/* out[i] = base[i]^expo as exp(expo ln base), four at a time with
+ * vmath.h. The operators' powers were a tenth of a suggestion's time as
+ * libm pow calls; this is within a few ulp of pow (the rounding of expo ln
+ * base, scaled by it, dominates), which the operators' random draws do not
+ * notice. base >= 0 (0 gives 0 for expo > 0). */
+HEBO_BODY void pow_batch_body(const double *base, double expo, size_t count, double *out)
 {
-    double alpha = 2.0 - pow(beta, -(eta + 1.0));
-    return r <= 1.0 / alpha ? pow(r * alpha, 1.0 / (eta + 1.0))
-                            : pow(1.0 / (2.0 - r * alpha), 1.0 / (eta + 1.0));
+    hebo_v4 e = HEBO_V4_SET1(expo);
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        hebo_v4 b = HEBO_V4_LOAD(base + i), l, t;
+        hebo_v4_log(&l, &b);
+        l = l * e;
+        hebo_v4_exp(&t, &l);
+        HEBO_V4_STORE(out + i, t);
+    }
+    if (i < count) { /* the tail through the same code, padded with 1 */
+        hebo_v4 b = HEBO_V4_SET1(1.0), l, t;
+        for (size_t k = 0; i + k < count; k++)
+            b[k] = base[i + k];
+        hebo_v4_log(&l, &b);
+        l = l * e;
+        hebo_v4_exp(&t, &l);
+        for (size_t k = 0; i + k < count; k++)
+            out[i + k] = t[k];
+    }
 }
 
-/* Bounded SBX on the variables of one group (integers or reals). */
+HEBO_CLONES(pow_batch, (const double *base, double expo, size_t count, double *out), (base, expo,
+            count, out))
+static void pow_batch(const double *base, double expo, size_t count, double *out)
+{
+    if (HEBO_HAVE_AVX2())
+        pow_batch_avx2(base, expo, count, out);
+    else
+        pow_batch_base(base, expo, count, out);
+}
+
+/* Bounded SBX on the variables of one group (integers or reals), pymoo's
+ * arithmetic. The random draws come first, in pymoo's order (they do not
+ * depend on the powers); the powers of all crossed variables follow in two
+ * batches: beta^-(eta + 1) for both children's spread factors, then the
+ * (eta + 1)-th root of whichever side r falls on. */
 static void sbx(ga *g, double *c1, double *c2, int int_group)
 {
     const hebo_nsga2_problem *pb = g->pb;
     double eta = g->cfg->sbx_eta;
+    size_t nc = 0; /* crossed variables; entries 2k and 2k + 1 belong to the k-th */
     for (size_t v = 0; v < pb->n_var; v++) {
         int is_int = pb->is_int && pb->is_int[v];
         if (is_int != int_group || (pb->is_choice && pb->is_choice[v]))
@@ -303,21 +468,39 @@ static void sbx(ga *g, double *c1, double *c2, int int_group)
         int cross = unif(g) <= g->cfg->sbx_var_prob;
         if (!cross || fabs(c1[v] - c2[v]) <= 1e-14)
             continue;
-        double y1 = fmin(c1[v], c2[v]), y2 = fmax(c1[v], c2[v]);
-        double xl = g->lo_w[v], xu = g->hi_w[v];
-        double delta = fmax(y2 - y1, 1e-10);
+        double y1 = min_d(c1[v], c2[v]), y2 = max_d(c1[v], c2[v]);
+        double delta = max_d(y2 - y1, 1e-10);
         double r = unif(g);
-        double bq1 = sbx_betaq(1.0 + 2.0 * (y1 - xl) / delta, r, eta);
-        double bq2 = sbx_betaq(1.0 + 2.0 * (xu - y2) / delta, r, eta);
-        double o1 = 0.5 * ((y1 + y2) - bq1 * delta);
-        double o2 = 0.5 * ((y1 + y2) + bq2 * delta);
-        if (unif(g) <= 0.5) {
+        g->pw_var[nc] = v;
+        g->pw_base[2 * nc] = 1.0 + 2.0 * (y1 - g->lo_w[v]) / delta;
+        g->pw_base[2 * nc + 1] = 1.0 + 2.0 * (g->hi_w[v] - y2) / delta;
+        g->pw_r[nc] = r;
+        g->pw_flag[nc] = unif(g) <= 0.5; /* swap the children */
+        nc++;
+    }
+    if (nc == 0)
+        return;
+    double *p = g->pw_out, *base = g->pw_base;
+    pow_batch(base, -(eta + 1.0), 2 * nc, p);
+    for (size_t k = 0; k < 2 * nc; k++) {
+        double r = g->pw_r[k / 2], alpha = 2.0 - p[k];
+        base[k] = r <= 1.0 / alpha ? r * alpha : 1.0 / (2.0 - r * alpha);
+    }
+    pow_batch(base, 1.0 / (eta + 1.0), 2 * nc, p); /* betaq of each child */
+    for (size_t k = 0; k < nc; k++) {
+        size_t v = g->pw_var[k];
+        double y1 = min_d(c1[v], c2[v]), y2 = max_d(c1[v], c2[v]);
+        double xl = g->lo_w[v], xu = g->hi_w[v];
+        double delta = max_d(y2 - y1, 1e-10);
+        double o1 = 0.5 * ((y1 + y2) - p[2 * k] * delta);
+        double o2 = 0.5 * ((y1 + y2) + p[2 * k + 1] * delta);
+        if (g->pw_flag[k]) {
             double t = o1;
             o1 = o2;
             o2 = t;
         }
-        c1[v] = fmin(fmax(o1, xl), xu);
-        c2[v] = fmin(fmax(o2, xl), xu);
+        c1[v] = min_d(max_d(o1, xl), xu);
+        c2[v] = min_d(max_d(o2, xl), xu);
     }
 }
 
@@ -333,10 +516,13 @@ static void choice_crossover(ga *g, double *c1, double *c2)
         }
 }
 
+/* pymoo's polynomial mutation: the draws first, then the two powers of
+ * every mutated variable in two batches (as in sbx). */
 static void mutate(ga *g, double *c)
 {
     const hebo_nsga2_problem *pb = g->pb;
     double eta = g->cfg->pm_eta, p = 1.0 / (double)pb->n_var, mut_pow = 1.0 / (eta + 1.0);
+    size_t nm = 0;
     for (size_t v = 0; v < pb->n_var; v++) {
         if (!(unif(g) < p))
             continue;
@@ -344,17 +530,31 @@ static void mutate(ga *g, double *c)
         if (!(xu > xl))
             continue;
         if (pb->is_choice && pb->is_choice[v]) { /* a new choice, any of them */
-            c[v] = pb->lb[v] + (double)dnnr_rng_below(g->rng, (uint64_t)(pb->ub[v] - pb->lb[v]) + 1);
+            c[v] = pb->lb[v] + (double)below(g, (uint64_t)(pb->ub[v] - pb->lb[v]) + 1);
             continue;
         }
-        double x = c[v];
-        double d1 = (x - xl) / (xu - xl), d2 = (xu - x) / (xu - xl);
-        double r = unif(g), dq;
-        if (r <= 0.5)
-            dq = pow(2.0 * r + (1.0 - 2.0 * r) * pow(1.0 - d1, eta + 1.0), mut_pow) - 1.0;
-        else
-            dq = 1.0 - pow(2.0 * (1.0 - r) + 2.0 * (r - 0.5) * pow(1.0 - d2, eta + 1.0), mut_pow);
-        c[v] = fmin(fmax(x + dq * (xu - xl), xl), xu);
+        double r = unif(g);
+        g->pw_var[nm] = v;
+        g->pw_r[nm] = r;
+        /* 1 - d1 or 1 - d2, in [0, 1]: x lies within [xl, xu] */
+        g->pw_base[nm] = r <= 0.5 ? 1.0 - (c[v] - xl) / (xu - xl) : 1.0 - (xu - c[v]) / (xu - xl);
+        nm++;
+    }
+    if (nm == 0)
+        return;
+    double *q = g->pw_out, *base = g->pw_base;
+    pow_batch(base, eta + 1.0, nm, q);
+    for (size_t k = 0; k < nm; k++) {
+        double r = g->pw_r[k];
+        base[k] = r <= 0.5 ? 2.0 * r + (1.0 - 2.0 * r) * q[k]
+                           : 2.0 * (1.0 - r) + 2.0 * (r - 0.5) * q[k];
+    }
+    pow_batch(base, mut_pow, nm, q);
+    for (size_t k = 0; k < nm; k++) {
+        size_t v = g->pw_var[k];
+        double xl = g->lo_w[v], xu = g->hi_w[v], x = c[v];
+        double dq = g->pw_r[k] <= 0.5 ? q[k] - 1.0 : 1.0 - q[k];
+        c[v] = min_d(max_d(x + dq * (xu - xl), xl), xu);
     }
 }
 
@@ -429,7 +629,7 @@ static size_t make_offspring(ga *g, size_t wanted, size_t *perm)
             for (size_t i = 0; i < n; i++)
                 perm[have + i] = i;
             for (size_t i = n; i-- > 1;) {
-                size_t j = (size_t)dnnr_rng_below(g->rng, i + 1);
+                size_t j = (size_t)below(g, i + 1);
                 size_t t = perm[have + i];
                 perm[have + i] = perm[have + j];
                 perm[have + j] = t;
@@ -473,11 +673,11 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
         n_init = N;
     *front_x = NULL;
     *n_front = 0;
-    size_t doubles = M * nv * 2 + M * no * 2 + M * 3 + 2 * nv;
-    size_t sizes = M * 4 + 4 * M;
+    size_t doubles = M * nv * 2 + M * no * 2 + M * 3 + 2 * nv + 6 * nv;
+    size_t sizes = M * 4 + 4 * M + 2 * nv;
     size_t ints = 2 * M;
     size_t bytes = doubles * sizeof(double) + sizes * sizeof(size_t) + ints * sizeof(int) +
-                   HEBO_NDS_WORK(M) + 64;
+                   HEBO_NDS_WORK(M) + 2 * nv + 64;
     unsigned char *block = host->alloc(host->ctx, bytes, 1);
     if (!block)
         return DNNR_ENOMEM;
@@ -492,15 +692,20 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
     g.lo_w = d; d += nv;
     g.hi_w = d; d += nv;
     g.x0 = d; d += M;
+    g.pw_base = d; d += 2 * nv;
+    g.pw_out = d; d += 2 * nv;
+    g.pw_r = d; d += 2 * nv;
     size_t *z = (size_t *)(void *)d;
     g.idx = z; z += M;
     g.order = z; z += M;
     g.cwork = z; z += 2 * M;
     size_t *perm = z; z += 4 * M;
+    g.pw_var = z; z += 2 * nv;
     int *ip = (int *)(void *)z;
     g.rank = ip; ip += M;
     g.srank = ip; ip += M;
     g.nds_work = (unsigned char *)(void *)ip;
+    g.pw_flag = g.nds_work + HEBO_NDS_WORK(M);
 
     for (size_t v = 0; v < nv; v++) {
         int is_int = pb->is_int && pb->is_int[v];
@@ -508,6 +713,7 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
         g.lo_w[v] = is_int ? pb->lb[v] - 0.5 + 1e-16 : pb->lb[v];
         g.hi_w[v] = is_int ? pb->ub[v] + 0.5 - 1e-16 : pb->ub[v];
     }
+    ga_open(&g);
     memcpy(g.x, init, n_init * nv * sizeof(double));
     pb->eval(pb->ctx, g.x, n_init, g.f);
     survive(&g, n_init, n_init);
@@ -518,6 +724,7 @@ int hebo_nsga2_run(const dnnr_host *host, const hebo_nsga2_config *cfg,
         pb->eval(pb->ctx, g.x + g.n * nv, made, g.f + g.n * no);
         survive(&g, g.n + made, N);
     }
+    ga_close(&g);
     size_t count = 0;
     for (size_t i = 0; i < g.n; i++)
         count += g.rank[i] == 0;

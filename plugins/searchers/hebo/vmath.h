@@ -1,10 +1,12 @@
 /* exp, expm1 and log on four doubles at once, for the GP's hot loops (the
  * kernel's exp(-sqrt3 r) and the Kumaraswamy warping of every input).
  *
- * Only IEEE additions, multiplications, divisions and exponent bit
- * arithmetic, no tables and no calls, so the compiler keeps four lanes in
- * one register (AVX2 builds) or two (SSE2), and the results are the same
- * bits on every machine and in every build. A scalar goes through lane 0 of
+ * Only IEEE additions, multiplications, fused multiply-adds (the
+ * polynomials), divisions and exponent bit arithmetic, no tables, so the
+ * compiler keeps four lanes in one register (AVX2 builds, one vfmadd per
+ * fused step) or two (SSE2, where HEBO_FMA calls libm's correctly rounded
+ * fma()), and the results are the same bits on every machine and in every
+ * build. A scalar goes through lane 0 of
  * the same code, so a loop's tail agrees with its vector body.
  *
  * Accuracy (checked against libm in tests/unit/test_hebo_fast.c): within 2
@@ -54,14 +56,18 @@ typedef unsigned long long hebo_u4 __attribute__((vector_size(32)));
 #define HEBO_V4_EXPM1_POLY(r, out)                                                                \
     do {                                                                                          \
         hebo_v4 r2_ = (r) * (r), r4_ = r2_ * r2_, r8_ = r4_ * r4_;                                \
-        hebo_v4 q0_ = 1.0 / 2 + (r) * (1.0 / 6), q1_ = 1.0 / 24 + (r) * (1.0 / 120);              \
-        hebo_v4 q2_ = 1.0 / 720 + (r) * (1.0 / 5040);                                             \
-        hebo_v4 q3_ = 1.0 / 40320 + (r) * (1.0 / 362880);                                         \
-        hebo_v4 q4_ = 1.0 / 3628800 + (r) * (1.0 / 39916800);                                     \
-        hebo_v4 q5_ = 1.0 / 479001600 + (r) * (1.0 / 6227020800.0);                               \
-        hebo_v4 s0_ = q0_ + r2_ * q1_, s1_ = q2_ + r2_ * q3_, s2_ = q4_ + r2_ * q5_;              \
-        hebo_v4 p_ = (s0_ + r4_ * s1_) + r8_ * s2_;                                               \
-        (out) = (r) + r2_ * p_;                                                                   \
+        hebo_v4 q0_ = HEBO_V4_FMA((r), HEBO_V4_SET1(1.0 / 6), HEBO_V4_SET1(1.0 / 2));             \
+        hebo_v4 q1_ = HEBO_V4_FMA((r), HEBO_V4_SET1(1.0 / 120), HEBO_V4_SET1(1.0 / 24));          \
+        hebo_v4 q2_ = HEBO_V4_FMA((r), HEBO_V4_SET1(1.0 / 5040), HEBO_V4_SET1(1.0 / 720));        \
+        hebo_v4 q3_ = HEBO_V4_FMA((r), HEBO_V4_SET1(1.0 / 362880), HEBO_V4_SET1(1.0 / 40320));    \
+        hebo_v4 q4_ = HEBO_V4_FMA((r), HEBO_V4_SET1(1.0 / 39916800), HEBO_V4_SET1(1.0 / 3628800)); \
+        hebo_v4 q5_ =                                                                             \
+            HEBO_V4_FMA((r), HEBO_V4_SET1(1.0 / 6227020800.0), HEBO_V4_SET1(1.0 / 479001600));    \
+        hebo_v4 s0_ = HEBO_V4_FMA(r2_, q1_, q0_), s1_ = HEBO_V4_FMA(r2_, q3_, q2_);               \
+        hebo_v4 s2_ = HEBO_V4_FMA(r2_, q5_, q4_);                                                 \
+        hebo_v4 p_ = HEBO_V4_FMA(r4_, s1_, s0_);                                                  \
+        p_ = HEBO_V4_FMA(r8_, s2_, p_);                                                           \
+        (out) = HEBO_V4_FMA(r2_, p_, (r));                                                        \
     } while (0)
 
 /* Lanes of a where the mask m (from a comparison) is set, else lanes of b. */
@@ -144,14 +150,14 @@ HEBO_VMATH_FN void hebo_v4_log(hebo_v4 *out, const hebo_v4 *in)
     hebo_v4 f = m - 1.0;
     hebo_v4 s = f / (2.0 + f);
     hebo_v4 z = s * s;
-    hebo_v4 rr =
-        z * (2.0 / 3 +
-             z * (2.0 / 5 +
-                  z * (2.0 / 7 +
-                       z * (2.0 / 9 +
-                            z * (2.0 / 11 +
-                                 z * (2.0 / 13 +
-                                      z * (2.0 / 15 + z * (2.0 / 17 + z * (2.0 / 19)))))))));
+    hebo_v4 rr = HEBO_V4_FMA(z, HEBO_V4_SET1(2.0 / 19), HEBO_V4_SET1(2.0 / 17)); /* Horner */
+    rr = HEBO_V4_FMA(z, rr, HEBO_V4_SET1(2.0 / 15));
+    rr = HEBO_V4_FMA(z, rr, HEBO_V4_SET1(2.0 / 13));
+    rr = HEBO_V4_FMA(z, rr, HEBO_V4_SET1(2.0 / 11));
+    rr = HEBO_V4_FMA(z, rr, HEBO_V4_SET1(2.0 / 9));
+    rr = HEBO_V4_FMA(z, rr, HEBO_V4_SET1(2.0 / 7));
+    rr = HEBO_V4_FMA(z, rr, HEBO_V4_SET1(2.0 / 5));
+    rr = z * HEBO_V4_FMA(z, rr, HEBO_V4_SET1(2.0 / 3));
     hebo_v4 hfsq = 0.5 * f * f;
     hebo_v4 ed = HEBO_I4_TO_V4(e);
     hebo_v4 y = ed * HEBO_LN2_HI - ((hfsq - (s * (hfsq + rr) + ed * HEBO_LN2_LO)) - f);
