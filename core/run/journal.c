@@ -10,6 +10,7 @@
 #include "space/space.h"
 #include "util/alloc.h"
 #include "util/io.h"
+#include "run/trial_extras.h"
 
 struct dnnr_journal {
     int trials_fd;
@@ -144,6 +145,8 @@ void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r)
     dnnr__buf_put(b, ",", 1);
     format_indicators(b, o);
     dnnr__json_field_string(b, "note", r->note ? r->note : "");
+    if (r->extras)
+        dnnr__extras_format(b, r->extras);
     dnnr__buf_printf(b, ",\"started\":%.6f,\"finished\":%.6f,\"run_elapsed\":%.6f", r->started,
                      r->finished, r->run_elapsed);
     dnnr__json_field_string(b, "direction", r->maximise ? "max" : "min");

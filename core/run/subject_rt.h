@@ -62,6 +62,7 @@ typedef struct dnnr_trial_job {
     const dnnr_searcher_iface *searcher; /* for its monitor(), may be NULL */
     const char *warm_start_path;  /* weights to continue from, or NULL */
     const char *save_weights_path; /* where to keep the trained weights, or NULL */
+    dnnr_trial_extras extras;      /* the request's edits on top of config (zeroed: none) */
 } dnnr_trial_job;
 
 /**
