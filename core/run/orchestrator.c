@@ -677,9 +677,11 @@ static int worker_free(const orchestrator *o, size_t w)
 /* Fill free workers with queued trials, activating runs while none is queued. */
 static void fill(orchestrator *o)
 {
-    for (size_t w = 0; w < o->n_workers && !o->fatal; w++) {
-        if (!worker_free(o, w))
+    for (size_t w = 0; w < o->n_workers && !o->fatal;) {
+        if (!worker_free(o, w)) {
+            w++;
             continue;
+        }
         /* Runs start in order; a subject's runs wait for its faulty model's
          * reference trainings, which define their budgets and cost unit. */
         while (o->n_queue == 0 && o->next_pending < o->n_runs && !o->fatal &&
@@ -699,6 +701,9 @@ static void fill(orchestrator *o)
         }
         if (o->n_queue == 0)
             break;
+        /* A trial can end before it starts (a warm start from a trial that
+         * kept no weights): the worker is then still free and takes the next
+         * one, else the queue would be left with nothing running. */
         start_queued(o, w);
     }
 }
