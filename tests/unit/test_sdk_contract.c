@@ -73,6 +73,8 @@ _Static_assert(offsetof(dnnr_trial_extras, reduce_lr_factor) == 32, "extras layo
 _Static_assert(offsetof(dnnr_trial_extras, reduce_lr_patience) == 40, "extras layout (1.2)");
 _Static_assert(offsetof(dnnr_trial_extras, reduce_lr_min) == 48, "extras layout (1.2)");
 _Static_assert(sizeof(dnnr_trial_extras) == 56, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_cell, patches) == 104, "cell layout");
+_Static_assert(offsetof(dnnr_cell, patch_edits) == 112, "cell layout (1.2)");
 _Static_assert(DNNR_BN_AFTER_HIDDEN == 1, "enum values are frozen (1.2)");
 _Static_assert(DNNR_OP_GRAD_CLIP == 18, "enum values are frozen (1.2)");
 _Static_assert(DNNR_UPDATE_SGD_MOMENTUM == 7, "enum values are frozen (1.2)");
