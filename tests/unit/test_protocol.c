@@ -346,6 +346,41 @@ START_TEST(warm_start_continues_from_kept_weights)
 }
 END_TEST
 
+/* A searcher built against the frozen SDK 1.1 headers runs on this host: its
+ * requests end before 1.2's extras, which the journal then leaves out. */
+START_TEST(sdk_1_1_searcher_runs)
+{
+    make_workdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/exp.cfg", workdir);
+    FILE *f = fopen(path, "w");
+    fprintf(f,
+            "name = \"v11\";\nsubjects = [\"%s/configs/subjects/D1.cfg\"];\n"
+            "searchers = ( \"frozen_v1_1\" );\nplugin_paths = [\"%s\", \"%s\"];\nthreads = 1;\n"
+            "budgets = [3];\nbudget_mode = \"evaluations\";\neval_runs = 1;\n",
+            DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR, DNNR_TEST_BUILD_DIR "/test-plugins/frozen");
+    fclose(f);
+    dnnr_error err = {{0}};
+    ck_assert_msg(run_experiment("out", 0, &err) == DNNR_OK, "%s", err.msg);
+    dnnr_journal_lines l = journal("out");
+    size_t asked = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const dnnr_json *t = l.items[i];
+        if (dnnr__json_get(t, "kind") || !is(t, "searcher", "frozen_v1_1") ||
+            dnnr__json_num(t, "trial") == 0)
+            continue;
+        asked++;
+        ck_assert(is(t, "status", "ok"));
+        ck_assert_ptr_null(dnnr__json_get(t, "extras"));
+        /* the 1.1 init's hints reached it: the first parameter's role */
+        ck_assert_msg(strlen(dnnr__json_str(t, "note")) > 0 && !is(t, "note", "none"), "%s",
+                      dnnr__json_str(t, "note"));
+    }
+    ck_assert_uint_eq(asked, 2);
+    dnnr__journal_lines_free(&l);
+}
+END_TEST
+
 START_TEST(final_retrainings_of_the_chosen_patch)
 {
     make_workdir();
@@ -424,6 +459,7 @@ static Suite *suite(void)
     tcase_add_test(tc, failed_trials_are_reported_and_runs_go_on);
     tcase_add_test(tc, d1_resume_after_sigkill);
     tcase_add_test(tc, warm_start_continues_from_kept_weights);
+    tcase_add_test(tc, sdk_1_1_searcher_runs);
     tcase_add_test(tc, final_retrainings_of_the_chosen_patch);
     suite_add_tcase(s, tc);
     return s;
