@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run/trial_extras.h"
 #include "space/space.h"
 #include "util/alloc.h"
 #include "util/io.h"
-#include "run/trial_extras.h"
 
 struct dnnr_journal {
     int trials_fd;

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "run/trial_extras.h"
 #include "space/space.h"
 #include "util/alloc.h"
 #include "util/buf.h"
-#include "run/trial_extras.h"
 
 enum { CMD_ASK = 1, CMD_TELL = 2, CMD_QUIT = 3 };
 #define MESSAGE_LIMIT (64u << 20)
