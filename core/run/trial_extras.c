@@ -1,4 +1,6 @@
 /* Trial extras on the wire and in the journal (trial_extras.h). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "run/trial_extras.h"
@@ -80,6 +82,43 @@ static double member(const dnnr_json *obj, const char *key)
 {
     const dnnr_json *v = dnnr__json_get(obj, key);
     return v && v->type == DNNR_JSON_NUMBER ? v->number : 0;
+}
+
+/* "name=<number>" with nothing after the number. */
+static int number_arg(const char *arg, const char *name, double *out)
+{
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) || arg[n] != '=')
+        return 0;
+    char *end;
+    *out = strtod(arg + n + 1, &end);
+    return end != arg + n + 1 && *end == '\0' ? 1 : -1;
+}
+
+int dnnr__extras_parse_arg(const char *arg, dnnr_trial_extras *x)
+{
+    if (!strcmp(arg, "batchnorm")) {
+        x->batchnorm = DNNR_BN_AFTER_HIDDEN;
+        return 0;
+    }
+    int rc;
+    if ((rc = number_arg(arg, "clipvalue", &x->clipvalue)) != 0)
+        return rc < 0;
+    if ((rc = number_arg(arg, "momentum", &x->momentum)) != 0)
+        return rc < 0;
+    if ((rc = number_arg(arg, "gaussian_noise", &x->gaussian_noise)) != 0)
+        return rc < 0;
+    unsigned patience;
+    double factor, min_lr;
+    int used = 0;
+    if (sscanf(arg, "reduce_lr=%lf,%u,%lf%n", &factor, &patience, &min_lr, &used) == 3 &&
+        arg[used] == '\0') {
+        x->reduce_lr_factor = factor;
+        x->reduce_lr_patience = patience;
+        x->reduce_lr_min = min_lr;
+        return 0;
+    }
+    return 1;
 }
 
 int dnnr__extras_parse(const dnnr_json *line, dnnr_trial_extras *x)

@@ -24,5 +24,11 @@ void dnnr__extras_read(dnnr_reader *r, dnnr_trial_extras *x);
 void dnnr__extras_format(dnnr_buf *b, const dnnr_trial_extras *x);
 /** The "extras" member of a journal line (absent: none). Nonzero when malformed. */
 int dnnr__extras_parse(const dnnr_json *line, dnnr_trial_extras *x);
+/**
+ * One command-line edit added to @p x: "batchnorm", "clipvalue=C",
+ * "momentum=M", "gaussian_noise=S" or "reduce_lr=FACTOR,PATIENCE,MIN_LR".
+ * Nonzero when malformed (the engine judges the values).
+ */
+int dnnr__extras_parse_arg(const char *arg, dnnr_trial_extras *x);
 
 #endif
