@@ -13,6 +13,7 @@
 #include "run/journal.h"
 #include "run/outcome.h"
 #include "run/subject_rt.h"
+#include "run/trial_extras.h"
 #include "space/space.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -21,31 +22,42 @@
 static int train_usage(int code)
 {
     printf("usage: dnnrepair train SUBJECT.cfg [--values faulty|fix] [--set NAME=VALUE]...\n"
-           "                       [--seed N] [--backend NAME] [--threads N] [--json]\n"
-           "                       [--score-diverged]\n\n"
+           "                       [--extra EDIT]... [--seed N] [--backend NAME] [--threads N]\n"
+           "                       [--json] [--score-diverged]\n\n"
            "Trains the subject once with the faulty values (default), the fix, or either with\n"
            "some values changed by --set, and prints the status, the metric on the search\n"
            "and holdout parts, per-epoch curves and the training seconds (one JSON object\n"
            "with --json). A training whose loss becomes NaN stops as diverged, without\n"
            "metrics; --score-diverged trains on and scores it as Keras does (the status\n"
-           "stays diverged).\n");
+           "stays diverged).\n\n"
+           "--extra adds one of the trial extras a searcher can ask for (trials.jsonl's\n"
+           "\"extras\"), to check such a patch by hand: batchnorm (after the hidden dense/conv\n"
+           "layers), clipvalue=C, momentum=M (sgd), gaussian_noise=S,\n"
+           "reduce_lr=FACTOR,PATIENCE,MIN_LR.\n");
     return code;
 }
 
-static void print_result(const dnnr_subject *s, const dnnr_value *config, const dnnr_outcome *o,
-                         int json)
+static void print_result(const dnnr_subject *s, const dnnr_value *config,
+                         const dnnr_trial_extras *x, const dnnr_outcome *o, int json)
 {
     char text[4096];
     dnnr__config_format(s->space, config, text, sizeof text);
+    dnnr_buf xb = {0};
+    dnnr__extras_format(&xb, x); /* `,"extras":{...}`, or nothing without extras */
+    const size_t key = strlen(",\"extras\":");
     if (!json) {
-        printf("subject   %s\nconfig    %s\nstatus    %s%s%s\n", s->id, text,
-               dnnr__trial_status_name(o->status), o->message[0] ? ": " : "", o->message);
+        printf("subject   %s\nconfig    %s\n", s->id, text);
+        if (xb.len > key)
+            printf("extras    %.*s\n", (int)(xb.len - key), xb.data + key);
+        printf("status    %s%s%s\n", dnnr__trial_status_name(o->status),
+               o->message[0] ? ": " : "", o->message);
         printf("%-9s search %.6g, holdout %.6g\nseconds   %.3f\n", s->metric_name, o->metric,
                o->holdout, o->cost_seconds);
         for (uint32_t i = 0; i < o->n_epochs; i++)
             printf("epoch %-3u loss %.6g  %s %.6g  val_loss %.6g  val_%s %.6g\n", i + 1,
                    o->epochs[i].train_loss, s->metric_name, o->epochs[i].train_metric,
                    o->epochs[i].val_loss, s->metric_name, o->epochs[i].val_metric);
+        dnnr__buf_free(&xb);
         return;
     }
     dnnr_buf b = {0};
@@ -53,6 +65,8 @@ static void print_result(const dnnr_subject *s, const dnnr_value *config, const 
     dnnr__json_key(&b, "subject");
     dnnr__json_string(&b, s->id);
     dnnr__json_field_string(&b, "config", text);
+    dnnr__buf_put(&b, xb.data, xb.len);
+    dnnr__buf_free(&xb);
     dnnr__json_field_string(&b, "status", dnnr__trial_status_name(o->status));
     dnnr__json_field_string(&b, "message", o->message);
     dnnr__json_field_string(&b, "metric", s->metric_name);
@@ -80,6 +94,8 @@ int dnnr__cmd_train(int argc, char **argv)
     uint64_t seed = 1;
     long threads = 0;
     int json = 0, score_diverged = 0;
+    dnnr_trial_extras extras;
+    dnnr__extras_copy(&extras, NULL);
     for (int i = 1; i < argc; i++) {
         if (dnnr__is_help(argv[i]))
             return train_usage(0);
@@ -97,6 +113,12 @@ int dnnr__cmd_train(int argc, char **argv)
             score_diverged = 1;
         else if (!strcmp(argv[i], "--set") && i + 1 < argc)
             i++; /* applied once the subject is read */
+        else if (!strcmp(argv[i], "--extra") && i + 1 < argc) {
+            if (dnnr__extras_parse_arg(argv[++i], &extras)) {
+                fprintf(stderr, "train: unknown extra '%s'\n", argv[i]);
+                return train_usage(2);
+            }
+        }
         else if (argv[i][0] != '-' && !file)
             file = argv[i];
         else {
@@ -124,11 +146,12 @@ int dnnr__cmd_train(int argc, char **argv)
     if (!config)
         goto done;
     dnnr_trial_job job = {.rt = rt, .config = config, .seed = dnnr_rng_derive(seed, 0),
-                          .warm_start = -1, .score_diverged = score_diverged};
+                          .warm_start = -1, .score_diverged = score_diverged,
+                          .extras = extras};
     dnnr_outcome out;
     dnnr__outcome_init(&out);
     dnnr__trial_execute(NULL, &job, &out);
-    print_result(s, config, &out, json);
+    print_result(s, config, &extras, &out, json);
     code = out.status == DNNR_TRIAL_OK ? 0 : 3;
     dnnr__outcome_clear(&out);
 done:

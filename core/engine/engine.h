@@ -33,7 +33,8 @@
  *
  * Determinism: initialisation, shuffling, data-fraction subsets and dropout
  * draw from counter-based streams derived from `seed` (initialisation
- * "init", shuffling "shuffle", dropout "dropout", fraction "fraction"), so a
+ * "init", shuffling "shuffle", dropout "dropout", fraction "fraction", the
+ * extras' input noise "noise"), so a
  * trial is repeatable for a seed, backend and thread count.
  *
  * Indicators (flag DNNR_TRIAL_INDICATORS): after every epoch, one extra
@@ -50,6 +51,10 @@
  * requests flagged DNNR_TRIAL_KEEP_WEIGHTS). Warm start loads every tensor
  * (shapes must match the model) and starts a fresh optimiser (state zero,
  * step counter 1); a missing, corrupt or mismatched file is an error.
+ *
+ * A trial's extras (extras.h) arrive in the spec: clipping and SGD momentum
+ * in the update plans, GaussianNoise on the training batches, and the
+ * ReduceLROnPlateau schedule after each epoch.
  *
  * Threads: the backend is created inside dnnr__engine_train (that is where
  * OpenMP starts), so call it only in worker processes. */

@@ -24,6 +24,8 @@ int dnnr__indicators_measure(dnnr__net *net, const dnnr__probe *pb, dnnr_epoch_r
     double zeros = 0, entries = 0;
     int first_seen = 0;
     float *buf = dnnr__net_scratch(net);
+    /* the optimiser's clipvalue applies to these gradients too (section 2) */
+    const double clip = dnnr__net_spec(net)->clipvalue;
     rec->grad_nonfinite = rec->weight_nonfinite = rec->large_weight = 0;
     for (uint32_t i = 0; i < dnnr__net_n_params(net); i++) {
         dnnr__param *p = dnnr__net_param(net, i);
@@ -56,6 +58,8 @@ int dnnr__indicators_measure(dnnr__net *net, const dnnr__probe *pb, dnnr_epoch_r
             for (int64_t q = 0; q < len; q++) {
                 double w = buf[j + q];
                 double gv = g[q] + l1 * (double)((w > 0) - (w < 0)) + 2 * l2 * w;
+                if (clip > 0)
+                    gv = gv < -clip ? -clip : (gv > clip ? clip : gv);
                 if (!isfinite(gv))
                     rec->grad_nonfinite = 1;
                 if (gv == 0)

@@ -278,6 +278,7 @@ void dnnr__net_destroy(dnnr__net *net)
         dnnr__device_free(dev, p->s1);
         dnnr__device_free(dev, p->s2);
         dnnr__device_plan_free(dev, p->update);
+        dnnr__device_plan_free(dev, p->clip);
     }
     dnnr__device_free(dev, net->x);
     dnnr__device_free(dev, net->penalty);
@@ -382,11 +383,26 @@ static int plan_updates(dnnr__net *net, char *why, size_t why_len, dnnr_error *e
         d.n_dims[0] = 1;
         d.dims[0][0] = p->count;
         dnnr__optim_describe(s->optimizer, &d);
+        if (s->momentum > 0 && s->optimizer == DNNR_UPDATE_SGD) {
+            d.algorithm = DNNR_UPDATE_SGD_MOMENTUM;
+            d.alpha = (float)s->momentum;
+        }
         if (p->reg == DNNR_REG_L1 || p->reg == DNNR_REG_L1_L2)
             d.scalar[0] = DNNR_KERAS_REG_FACTOR;
         if (p->reg == DNNR_REG_L2 || p->reg == DNNR_REG_L1_L2)
             d.scalar[1] = DNNR_KERAS_REG_FACTOR;
-        int rc = dnnr__device_plan(net->dev, &d, &p->update, err);
+        int rc = DNNR_OK;
+        if (s->clipvalue > 0) { /* the regulariser's gradient moves into the clip, before it */
+            dnnr_op_desc c = d;
+            c.op = DNNR_OP_GRAD_CLIP;
+            c.algorithm = 0;
+            c.alpha = (float)s->clipvalue;
+            c.beta = c.epsilon = 0;
+            d.scalar[0] = d.scalar[1] = 0;
+            rc = dnnr__device_plan(net->dev, &c, &p->clip, err);
+        }
+        if (rc == DNNR_OK)
+            rc = dnnr__device_plan(net->dev, &d, &p->update, err);
         if (rc == DNNR_EUNSUPPORTED) {
             snprintf(why, why_len, "%s", err->msg);
             return 1;
@@ -475,6 +491,8 @@ dnnr__param *dnnr__net_param(dnnr__net *net, uint32_t i) { return &net->params[i
 uint32_t dnnr__net_n_weighted_layers(const dnnr__net *net) { return net->n_weighted; }
 float *dnnr__net_scratch(dnnr__net *net) { return net->scratch; }
 dnnr__device *dnnr__net_device(dnnr__net *net) { return net->dev; }
+
+const dnnr_model_spec *dnnr__net_spec(const dnnr__net *net) { return net->spec; }
 
 dnnr_activation dnnr__net_last_activation(const dnnr__net *net)
 {

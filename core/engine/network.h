@@ -27,6 +27,7 @@ typedef struct dnnr__param {
     int role;             /* 0 kernel/gamma, 1 bias/beta, 2 moving mean, 3 moving variance */
     dnnr_regularizer reg; /* kernels only */
     dnnr_plan *update;
+    dnnr_plan *clip;      /* the optimiser's clipvalue (spec->clipvalue > 0), else NULL */
 } dnnr__param;
 
 typedef struct dnnr__net_params {
@@ -86,5 +87,6 @@ int dnnr__net_penalty(dnnr__net *net, double *penalty, dnnr_error *err);
 /** Host scratch of the largest parameter's size (for reading tensors). */
 float *dnnr__net_scratch(dnnr__net *net);
 dnnr__device *dnnr__net_device(dnnr__net *net);
+const dnnr_model_spec *dnnr__net_spec(const dnnr__net *net);
 
 #endif

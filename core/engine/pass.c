@@ -424,7 +424,14 @@ int dnnr__net_update(dnnr__net *net, const dnnr_run_args *args, double *penalty,
             continue;
         dnnr_buffer *ops[] = {p->w, p->g, p->s1, p->s2, net->penalty};
         int regularised = p->reg != DNNR_REG_NONE;
-        int rc = dnnr__device_run(net->dev, p->update, ops, regularised ? 5 : 4, args, err);
+        int rc;
+        if (p->clip) { /* clip (with the regulariser), then a plain update */
+            dnnr_buffer *cops[] = {p->w, p->g, net->penalty};
+            rc = dnnr__device_run(net->dev, p->clip, cops, regularised ? 3 : 2, args, err);
+            rc = rc ? rc : dnnr__device_run(net->dev, p->update, ops, 4, args, err);
+        } else {
+            rc = dnnr__device_run(net->dev, p->update, ops, regularised ? 5 : 4, args, err);
+        }
         if (rc == DNNR_OK && regularised) {
             float v;
             rc = dnnr__device_download(net->dev, &v, net->penalty, 0, sizeof v, err);

@@ -95,6 +95,7 @@ typedef struct dnnr_layer_spec {
     double rate;             /**< dropout */
     double momentum, epsilon; /**< batch norm (Keras 0.99, 0.001) */
     uint32_t template_layer;  /**< index of the template layer it comes from (repeat copies share it) */
+    int inserted;             /**< added by a trial's extras (extras.h): fresh on a warm start */
 } dnnr_layer_spec;
 
 typedef struct dnnr_model_spec {
@@ -107,6 +108,10 @@ typedef struct dnnr_model_spec {
     double validation_split; /**< Keras: the last share of the training rows is held out */
     int shuffle;
     char *file;              /**< the template's file, for messages */
+    /** Training edits of a trial's extras (extras.h, SDK dnnr_trial_extras); 0 = none. */
+    double clipvalue, momentum, gaussian_noise;
+    double reduce_lr_factor, reduce_lr_min;
+    int64_t reduce_lr_patience;
 } dnnr_model_spec;
 
 void dnnr__model_spec_destroy(dnnr_model_spec *spec);

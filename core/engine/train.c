@@ -7,6 +7,7 @@
 #include <dnnrepair/rng.h>
 
 #include "engine/engine.h"
+#include "engine/extras.h"
 #include "engine/indicators.h"
 #include "engine/keras.h"
 #include "engine/network.h"
@@ -29,7 +30,9 @@ typedef struct session {
     uint64_t *order;               /* this epoch's order */
     float *xb, *yb, *outb, *gradb, *probb;
     dnnr__optim_clock clock;       /* optimiser iterations so far */
-    uint64_t dropout_key, shuffle_key;
+    uint64_t dropout_key, shuffle_key, noise_key;
+    double lr;                     /* the optimiser's, after any ReduceLROnPlateau step */
+    dnnr__plateau plateau;
     double t0;                     /* start of fit() */
     int diverged;                  /* score_diverged: the loss was non-finite once */
 } session;
@@ -185,6 +188,7 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
             prefetch_rows(s, job->data->x_train, s->order + at + b,
                           (int64_t)(left < (uint64_t)s->batch ? left : (uint64_t)s->batch));
         }
+        dnnr__extras_noise(spec, s->noise_key, s->clock.step, s->xb, b * s->in_size);
         int rc = dnnr__net_forward(s->net, b, s->xb, 1, dnnr_rng_derive(s->dropout_key, s->clock.step), err);
         rc = rc ? rc : fetch_outputs(s, b, err);
         if (rc)
@@ -204,7 +208,7 @@ static int run_epoch(session *s, uint32_t e, dnnr_epoch_record *rec, dnnr_error 
         if (rc)
             return rc;
         dnnr_run_args args;
-        dnnr__optim_next(&s->clock, spec->optimizer, spec->lr, &args);
+        dnnr__optim_next(&s->clock, spec->optimizer, s->lr, &args);
         double penalty;
         rc = dnnr__net_update(s->net, &args, &penalty, err);
         if (rc)
@@ -427,6 +431,9 @@ static int train(session *s, dnnr_error *err)
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     s->dropout_key = dnnr__host_stream_key(job->seed, "dropout");
     s->shuffle_key = dnnr__host_stream_key(job->seed, "shuffle");
+    s->noise_key = dnnr__host_stream_key(job->seed, "noise");
+    s->lr = spec->lr;
+    dnnr__plateau_init(&s->plateau);
     dnnr__optim_clock_init(&s->clock);
     s->t0 = now_seconds();
     if (job->bench_seconds > 0) {
@@ -452,6 +459,9 @@ static int train(session *s, dnnr_error *err)
             rc = probe(s, rec, err);
         if (rc)
             return rc;
+        /* ReduceLROnPlateau watches val_loss; without validation rows, the training loss */
+        s->lr = dnnr__plateau_step(&s->plateau, spec, s->n_val > 0 ? rec->val_loss : rec->train_loss,
+                                   s->lr);
         if (job->monitor && out->status == DNNR_TRIAL_OK &&
             job->monitor(job->monitor_ctx, (const dnnr_epoch_record *const *)out->epochs,
                          out->n_epochs)) {

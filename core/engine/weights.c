@@ -125,12 +125,28 @@ int dnnr__weights_load(dnnr__net *net, const char *path, dnnr_error *err)
         if (fnv1a(FNV_BASIS, buf, size - 8) != stored)
             rc = dnnr__error_set(err, DNNR_EPARSE, "weights file %s: checksum mismatch (corrupt or truncated)", path);
     }
-    if (rc == DNNR_OK && get_u32(buf + 12) != n)
+    /* The file's tensors go to the model's parameters in order; when their
+     * counts differ, the parameters of layers a trial's extras inserted
+     * (batch normalisation) are left out of the order and keep their fresh
+     * initialisation, as Keras rebuilds a model around new layers. */
+    uint32_t n_file = rc == DNNR_OK ? get_u32(buf + 12) : 0;
+    uint32_t *map = rc == DNNR_OK ? dnnr__alloc(n ? n : 1, sizeof *map) : NULL;
+    if (rc == DNNR_OK && !map)
+        rc = dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+    uint32_t n_map = 0;
+    const dnnr_model_spec *spec = dnnr__net_spec(net);
+    for (uint32_t i = 0; rc == DNNR_OK && i < n; i++)
+        if (n_file == n || !spec->layers[dnnr__net_param(net, i)->spec_layer].inserted)
+            map[n_map++] = i;
+    if (rc == DNNR_OK && n_map != n_file)
         rc = dnnr__error_set(err, DNNR_EPARSE, "weights file %s: %u tensors, the model has %u", path,
-                             get_u32(buf + 12), n);
-    size_t expect = header_size(n) + 8;
-    for (uint32_t i = 0; rc == DNNR_OK && i < n; i++) {
-        dnnr__param *p = dnnr__net_param(net, i);
+                             n_file, n);
+    size_t expect = header_size(n_file) + 8;
+    if (rc == DNNR_OK && size < expect)
+        rc = dnnr__error_set(err, DNNR_EPARSE, "weights file %s: %zu bytes, too short for %u tensors",
+                             path, size, n_file);
+    for (uint32_t i = 0; rc == DNNR_OK && i < n_file; i++) {
+        dnnr__param *p = dnnr__net_param(net, map[i]);
         const unsigned char *t = buf + 16 + 20 * (size_t)i;
         int same = get_u32(t) == (uint32_t)p->rank;
         for (int d = 0; same && d < p->rank; d++)
@@ -141,13 +157,14 @@ int dnnr__weights_load(dnnr__net *net, const char *path, dnnr_error *err)
     }
     if (rc == DNNR_OK && expect != size)
         rc = dnnr__error_set(err, DNNR_EPARSE, "weights file %s: %zu bytes, expected %zu", path, size, expect);
-    size_t at = header_size(n);
-    for (uint32_t i = 0; rc == DNNR_OK && i < n; i++) {
-        dnnr__param *p = dnnr__net_param(net, i);
+    size_t at = header_size(n_file);
+    for (uint32_t i = 0; rc == DNNR_OK && i < n_file; i++) {
+        dnnr__param *p = dnnr__net_param(net, map[i]);
         size_t bytes = sizeof(float) * (size_t)p->count;
         rc = dnnr__device_upload(dnnr__net_device(net), p->w, 0, buf + at, bytes, err);
         at += bytes;
     }
+    dnnr__free(map);
     dnnr__free(buf);
     return rc;
 }

@@ -8,7 +8,9 @@
  *   u64 FNV-1a checksum of every byte before it
  * Written to "<path>.tmp" and renamed, so a reader never sees half a file.
  * Loading refuses a wrong magic or version, a bad checksum, a short or long
- * file and shapes that differ from the model, naming the file and the tensor. */
+ * file and shapes that differ from the model, naming the file and the tensor.
+ * A file saved before a trial's extras inserted layers loads into the other
+ * layers (the inserted ones stay fresh); see dnnr__weights_load. */
 #ifndef DNNR_ENGINE_WEIGHTS_H
 #define DNNR_ENGINE_WEIGHTS_H
 

@@ -82,13 +82,15 @@ int dnnr__rep_cells_build(const rep_model *m, rep_cells *out)
         c->n_values = j - i;
         c->values = dnnr__alloc(c->n_values, sizeof *c->values);
         c->patches = dnnr__alloc(c->n_values, sizeof *c->patches);
-        if (!c->values || !c->patches) {
+        c->patch_edits = dnnr__alloc(c->n_values, sizeof *c->patch_edits);
+        if (!c->values || !c->patches || !c->patch_edits) {
             dnnr__free(order);
             return DNNR_ENOMEM;
         }
         for (size_t k = i; k < j; k++) {
             c->values[k - i] = order[k]->final;
             c->patches[k - i] = order[k]->patch;
+            c->patch_edits[k - i] = order[k]->patch_edits;
             c->trials += order[k]->trials;
             c->failed += order[k]->failed;
         }
@@ -148,7 +150,7 @@ static int measure_one(const dnnr_plugin *p, rep_cells *cells, const rep_model *
             .fix = s->fix, .n_faulty = (uint32_t)s->n_faulty, .n_fix = (uint32_t)s->n_fix,
             .faulty_values = s->faulty_values, .fix_values = s->fix_values,
             .n_repeats = (uint32_t)c->n_values, .patched_values = c->values,
-            .patches = s->space ? c->patches : NULL};
+            .patches = s->space ? c->patches : NULL, .patch_edits = c->patch_edits};
         rc = iface->compute(metric, &cell, &sink);
         if (rc)
             dnnr__error_set(err, rc, "metric '%s' on %s x %s x %g: %s", p->desc->name, s->id,
@@ -208,6 +210,7 @@ void dnnr__rep_cells_free(rep_cells *cells)
             dnnr__free(cells->items[i].column_names[k]);
         dnnr__free(cells->items[i].values);
         dnnr__free((void *)cells->items[i].patches);
+        dnnr__free(cells->items[i].patch_edits);
     }
     dnnr__free(cells->items);
     memset(cells, 0, sizeof *cells);

@@ -30,6 +30,7 @@ typedef struct rep_cell {
     double budget;
     double *values;              /* final value per repeat, repeat order */
     const dnnr_value **patches;  /* chosen configuration per repeat (may be NULL) */
+    uint32_t *patch_edits;       /* its trial extras' edits per repeat (0 = none) */
     size_t n_values;
     size_t trials, failed;
     double mu, sigma;            /* over repeats, population std */

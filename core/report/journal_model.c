@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "run/journal.h"
+#include "run/trial_extras.h"
 #include "space/space.h"
 #include "util/alloc.h"
 
@@ -329,6 +330,9 @@ int dnnr__rep_model_read(const char *trials_path, rep_model *m, dnnr_error *err)
                 dnnr__free(run->patch);
                 run->patch = NULL;
             }
+            dnnr_trial_extras x;
+            if (dnnr__extras_parse(chosen, &x) == 0)
+                run->patch_edits = dnnr__extras_count(&x);
         }
     }
     if (rc) {

@@ -36,6 +36,7 @@ typedef struct rep_run {
     size_t n_final;
     double final;            /* the study's value: chosen patch's holdout, clamped */
     dnnr_value *patch;       /* the chosen trial's configuration, or NULL */
+    uint32_t patch_edits;    /* the edits of the chosen trial's extras (SDK 1.2), 0 = none */
     /* Patch minimisation ("<label>#min"): its trials' count and cost units,
      * and its result record (NULL when it has none, e.g. interrupted). */
     size_t min_trials;

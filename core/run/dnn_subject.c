@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/extras.h"
 #include "engine/template.h"
 #include "host/host.h"
 #include "lint/lint.h"
@@ -131,6 +132,16 @@ void dnnr__dnn_execute(const dnnr_trial_job *job, dnnr_outcome *out)
     dnnr_model_spec *spec = NULL;
     if (dnnr__model_resolve(rt->model, s->space, job->config, &spec, &err)) {
         dnnr__outcome_set(out, DNNR_TRIAL_INVALID, "%s", err.msg);
+        return;
+    }
+    char why[256];
+    int erc = dnnr__extras_apply(spec, &job->extras, why, sizeof why, &err);
+    if (erc) {
+        if (erc == 1)
+            dnnr__outcome_set(out, DNNR_TRIAL_INVALID, "%s", why);
+        else
+            dnnr__outcome_set(out, DNNR_TRIAL_CRASHED, "%s", err.msg);
+        dnnr__model_spec_destroy(spec);
         return;
     }
     dnnr_host *backend_host = dnnr__host_create_simple(rt->backend_name, job->seed, NULL, &err);

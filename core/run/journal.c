@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run/trial_extras.h"
 #include "space/space.h"
 #include "util/alloc.h"
 #include "util/io.h"
@@ -144,6 +145,8 @@ void dnnr__journal_format_trial(dnnr_buf *b, const dnnr_trial_record *r)
     dnnr__buf_put(b, ",", 1);
     format_indicators(b, o);
     dnnr__json_field_string(b, "note", r->note ? r->note : "");
+    if (r->extras)
+        dnnr__extras_format(b, r->extras);
     dnnr__buf_printf(b, ",\"started\":%.6f,\"finished\":%.6f,\"run_elapsed\":%.6f", r->started,
                      r->finished, r->run_elapsed);
     dnnr__json_field_string(b, "direction", r->maximise ? "max" : "min");

@@ -31,6 +31,7 @@ typedef struct dnnr_trial_record {
     double fidelity;
     int64_t warm_start;
     const char *note;
+    const dnnr_trial_extras *extras; /* NULL: none */
     double objective;
     const dnnr_outcome *outcome;
     double started, finished; /* Unix seconds */

@@ -178,6 +178,9 @@ static size_t place_candidate(orchestrator *o, run_state *run, const uint8_t *su
         for (uint32_t k = 0; k < m->n_changes; k++)
             if (!subset || subset[k])
                 slot->config[m->changes[k]] = run->base->patch[m->changes[k]];
+        /* ddmin minimises the configuration's changes; the patch's extras
+         * (edits the space cannot express) stay in every candidate */
+        slot->extras = run->base->patch_extras;
         if (subset && m->stage == STAGE_CONFIRM)
             snprintf(slot->note, sizeof slot->note,
                      "minimised patch faulty + %s (%u of %u changes), confirmation retraining "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "run/trial_extras.h"
 #include "util/alloc.h"
 
 double dnnr__mpi_timeout(void)
@@ -47,6 +48,7 @@ void dnnr__mpi_job_encode(dnnr_buf *b, uint64_t id, uint32_t subject, const char
     dnnr__buf_u32(b, job->monitor_state ? job->monitor_state_size : 0);
     if (job->monitor_state)
         dnnr__buf_put(b, job->monitor_state, job->monitor_state_size);
+    dnnr__extras_write(b, &job->extras);
 }
 
 /* A string from the message; "" becomes NULL when empty_is_null. */
@@ -98,6 +100,8 @@ int dnnr__mpi_job_decode(const void *data, size_t len, dnnr_mpi_job *out)
     } else if (monitor_size > 0) {
         r.failed = 1;
     }
+    dnnr_trial_extras extras;
+    dnnr__extras_read(&r, &extras);
     if (r.failed || failed || r.left != 0) {
         dnnr__mpi_job_clear(out);
         return failed && !r.failed ? DNNR_ENOMEM : DNNR_EPARSE;
@@ -106,7 +110,8 @@ int dnnr__mpi_job_decode(const void *data, size_t len, dnnr_mpi_job *out)
         .config = out->config, .fidelity = fidelity, .seed = seed, .warm_start = warm_start,
         .flags = flags, .monitor_state = out->monitor_state,
         .monitor_state_size = out->monitor_state ? monitor_size : 0,
-        .warm_start_path = out->warm_start_path, .save_weights_path = out->save_weights_path};
+        .warm_start_path = out->warm_start_path, .save_weights_path = out->save_weights_path,
+        .extras = extras};
     return DNNR_OK;
 }
 

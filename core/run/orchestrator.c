@@ -20,6 +20,7 @@
 #include "report/report.h"
 #include "run/mpi_pool.h"
 #include "run/run_state.h"
+#include "run/trial_extras.h"
 #include "space/space.h"
 #include "util/alloc.h"
 #include "util/io.h"
@@ -119,7 +120,7 @@ static void journal_trial(orchestrator *o, const trial_slot *slot, int searcher_
     dnnr_trial_record rec = {
         .key = run->key, .trial = slot->trial, .space = run->rt->subject->space,
         .config = slot->config, .fidelity = slot->fidelity, .warm_start = slot->warm_start,
-        .note = slot->note,
+        .note = slot->note, .extras = &slot->extras,
         .objective = out->status == DNNR_TRIAL_OK ? dnnr__objective(run->rt->subject, out->metric)
                                                   : NAN,
         .outcome = out, .started = slot->started_wall, .finished = dnnr__wall_clock(),
@@ -137,7 +138,7 @@ static void journal_trial(orchestrator *o, const trial_slot *slot, int searcher_
 /* Keep the study's choice of patch up to date (see run_state), and the
  * samples of retraining runs. */
 static void track_patch(run_state *run, uint64_t trial, const dnnr_value *config,
-                        const dnnr_outcome *out)
+                        const dnnr_outcome *out, const dnnr_trial_extras *extras)
 {
     const dnnr_subject *s = run->rt->subject;
     if (run->role == ROLE_FINAL || run->role == ROLE_MINIMISE || run->role == ROLE_FAULTY) {
@@ -155,6 +156,7 @@ static void track_patch(run_state *run, uint64_t trial, const dnnr_value *config
     if (!run->patch && !(run->patch = dnnr__alloc(s->space->n_params + 1, sizeof *run->patch)))
         return;
     memcpy(run->patch, config, s->space->n_params * sizeof *run->patch);
+    run->patch_extras = *extras;
     run->patch_metric = out->metric;
     run->patch_trial = trial;
 }
@@ -266,7 +268,7 @@ static void searcher_failed(orchestrator *o, run_state *run, const dnnr_error *w
         slot->started_wall = dnnr__wall_clock();
         dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "%s", why->msg);
         journal_trial(o, slot, 1);
-        track_patch(run, slot->trial, slot->config, &slot->outcome);
+        track_patch(run, slot->trial, slot->config, &slot->outcome, &slot->extras);
         count_outcome(o, run, &slot->outcome);
         run->next_trial++;
         slot_free(slot);
@@ -292,15 +294,18 @@ static int place_trial(orchestrator *o, run_state *run, trial_slot *slot)
     const dnnr_space *space = run->rt->subject->space;
     if (line) {
         dnnr_value *journaled = dnnr__alloc(space->n_params + 1, sizeof *journaled);
+        dnnr_trial_extras extras;
         int same = journaled &&
                    dnnr__journal_config(dnnr__json_get(line, "config"), space, journaled) == DNNR_OK &&
-                   dnnr__config_equal(space, journaled, slot->config);
+                   dnnr__config_equal(space, journaled, slot->config) &&
+                   dnnr__extras_parse(line, &extras) == 0 &&
+                   dnnr__extras_equal(&extras, &slot->extras);
         dnnr__free(journaled);
         if (!same) {
             if (o->opt->progress)
                 fprintf(o->opt->progress,
                         "cannot resume %s x %s x %g x r%lld at trial %llu: the searcher asked for "
-                        "another configuration than the journal holds (is it deterministic?)\n",
+                        "another configuration or other extras than the journal holds (is it deterministic?)\n",
                         run->key.subject, run->key.searcher, run->key.budget,
                         (long long)run->key.repeat, (unsigned long long)slot->trial);
             run->failed = 1;
@@ -312,7 +317,7 @@ static int place_trial(orchestrator *o, run_state *run, trial_slot *slot)
             return 0;
         }
         slot->done = 1;
-        track_patch(run, slot->trial, slot->config, &slot->outcome);
+        track_patch(run, slot->trial, slot->config, &slot->outcome, &slot->extras);
         count_outcome(o, run, &slot->outcome);
     } else if (push(&o->queue, &o->n_queue, &o->cap_queue, slot)) {
         slot_free(slot);
@@ -377,6 +382,7 @@ static int ask_one(orchestrator *o, run_state *run)
     slot->fidelity = asked.fidelity;
     slot->warm_start = asked.warm_start;
     slot->flags = asked.flags;
+    slot->extras = asked.extras;
     memcpy(slot->note, asked.note, sizeof slot->note);
     return place_trial(o, run, slot);
 }
@@ -523,6 +529,7 @@ static void activate_final(orchestrator *o, run_state *run)
         if (!slot)
             break;
         memcpy(slot->config, base->patch, s->space->n_params * sizeof *slot->config);
+        slot->extras = base->patch_extras; /* the patch is its configuration and its extras */
         snprintf(slot->note, sizeof slot->note,
                  "final retraining %lld of %lld of the patch chosen in trial %llu",
                  (long long)k + 1, (long long)o->e->final_runs,
@@ -623,14 +630,15 @@ static int start_queued(orchestrator *o, size_t worker)
         .rt = run->rt, .config = slot->config, .fidelity = slot->fidelity,
         .seed = dnnr_rng_derive(run->seed, slot->trial), .warm_start = slot->warm_start,
         .flags = slot->flags, .monitor_state = slot->monitor_state,
-        .monitor_state_size = slot->monitor_state_size, .searcher = run->iface};
+        .monitor_state_size = slot->monitor_state_size, .searcher = run->iface,
+        .extras = slot->extras};
     slot->started_wall = dnnr__wall_clock();
     if (!run->rt->analytic && prepare_weights(o, slot) != DNNR_OK) {
         if (slot->outcome.status == DNNR_TRIAL_OK)
             dnnr__outcome_set(&slot->outcome, DNNR_TRIAL_CRASHED, "cannot prepare the weights folder");
         slot->done = 1;
         journal_trial(o, slot, 0);
-        track_patch(run, slot->trial, slot->config, &slot->outcome);
+        track_patch(run, slot->trial, slot->config, &slot->outcome, &slot->extras);
         count_outcome(o, run, &slot->outcome);
         advance(o, run);
         return DNNR_EIO;
@@ -657,7 +665,7 @@ static int start_queued(orchestrator *o, size_t worker)
         slot->done = 1;
         settle_outcome(slot);
         journal_trial(o, slot, 0);
-        track_patch(run, slot->trial, slot->config, &slot->outcome);
+        track_patch(run, slot->trial, slot->config, &slot->outcome, &slot->extras);
         count_outcome(o, run, &slot->outcome);
         advance(o, run);
         return rc;
@@ -674,9 +682,11 @@ static int worker_free(const orchestrator *o, size_t w)
 /* Fill free workers with queued trials, activating runs while none is queued. */
 static void fill(orchestrator *o)
 {
-    for (size_t w = 0; w < o->n_workers && !o->fatal; w++) {
-        if (!worker_free(o, w))
+    for (size_t w = 0; w < o->n_workers && !o->fatal;) {
+        if (!worker_free(o, w)) {
+            w++;
             continue;
+        }
         /* Runs start in order; a subject's runs wait for its faulty model's
          * reference trainings, which define their budgets and cost unit. */
         while (o->n_queue == 0 && o->next_pending < o->n_runs && !o->fatal &&
@@ -696,6 +706,9 @@ static void fill(orchestrator *o)
         }
         if (o->n_queue == 0)
             break;
+        /* A trial can end before it starts (a warm start from a trial that
+         * kept no weights): the worker is then still free and takes the next
+         * one, else the queue would be left with nothing running. */
         start_queued(o, w);
     }
 }
@@ -779,7 +792,7 @@ static void loop(orchestrator *o)
             slot->done = 1;
             settle_outcome(slot);
             journal_trial(o, slot, 0);
-            track_patch(slot->run, slot->trial, slot->config, &slot->outcome);
+            track_patch(slot->run, slot->trial, slot->config, &slot->outcome, &slot->extras);
             count_outcome(o, slot->run, &slot->outcome);
             advance(o, slot->run);
         }

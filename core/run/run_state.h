@@ -35,6 +35,7 @@ typedef struct trial_slot {
     char note[DNNR_MESSAGE_MAX];
     uint8_t *monitor_state;
     uint32_t monitor_state_size;
+    dnnr_trial_extras extras; /* zeroed: none */
     double started_wall;
     int budget_limited;  /* its timeout is what was left of the run's time budget */
     char *weights_in, *weights_out; /* warm start from / keep weights at (NULL: none) */
@@ -65,6 +66,7 @@ typedef struct run_state {
     /* The study's choice so far (DNN search runs): best search metric, the
      * faulty start excluded, the lowest trial id on ties. */
     dnnr_value *patch;
+    dnnr_trial_extras patch_extras; /* the patch trial's extras (zeroed: none) */
     double patch_metric;
     uint64_t patch_trial;
     struct run_state *base; /* ROLE_FINAL, ROLE_MINIMISE: the search run whose patch it retrains */

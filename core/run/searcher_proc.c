@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "run/trial_extras.h"
 #include "space/space.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -110,6 +111,9 @@ static void child_ask(child_state *c, dnnr_reader *r)
     dnnr__buf_u32(&b, req.monitor_state ? req.monitor_state_size : 0);
     if (req.monitor_state)
         dnnr__buf_put(&b, req.monitor_state, req.monitor_state_size);
+    dnnr_trial_extras extras;
+    dnnr__extras_copy(&extras, req.extras);
+    dnnr__extras_write(&b, &extras);
     dnnr__msg_send(c->fd, &b);
     dnnr__buf_free(&b);
     dnnr__free(config);
@@ -341,6 +345,7 @@ int dnnr__searcher_proc_ask(dnnr_searcher_proc *sp, uint64_t trial_id, const dnn
         if (out->monitor_state)
             dnnr__read_bytes(&r, out->monitor_state, out->monitor_state_size);
     }
+    dnnr__extras_read(&r, &out->extras);
     if (r.failed && rc == DNNR_OK)
         rc = dnnr__error_set(err, DNNR_EPARSE, "searcher '%s': malformed ask reply", sp->label);
     dnnr__buf_free(&reply);

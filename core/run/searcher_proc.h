@@ -40,6 +40,7 @@ typedef struct dnnr_asked {
     char note[DNNR_MESSAGE_MAX];
     uint8_t *monitor_state; /* owned (dnnr__free) */
     uint32_t monitor_state_size;
+    dnnr_trial_extras extras; /* zeroed: none */
 } dnnr_asked;
 
 typedef struct dnnr_searcher_proc dnnr_searcher_proc;

@@ -68,6 +68,7 @@ typedef struct dnnr_trial_job {
      * a diverged model is no repair, and the study's own scoring of one is an
      * artefact (UNITY's angle floor, SUBJECTS.md section 6). */
     int score_diverged;
+    dnnr_trial_extras extras;      /* the request's edits on top of config (zeroed: none) */
 } dnnr_trial_job;
 
 /**

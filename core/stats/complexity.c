@@ -14,6 +14,18 @@ double dnnr__patch_complexity(const dnnr_space *space, const dnnr_value *faulty,
     return (double)dnnr__config_changed_count(space, faulty, patch) / (double)space->n_params;
 }
 
+double dnnr__patch_complexity_edits(const dnnr_space *space, const dnnr_value *faulty,
+                                    const dnnr_value *patch, unsigned edits)
+{
+    if (!space || space->n_params == 0 || !faulty || !patch)
+        return NAN;
+    /* edits the space cannot express (batch norm, clipping, ...) are changes
+     * of hyperparameters the study's spaces did not list: they join both the
+     * numerator and the denominator */
+    double changed = (double)dnnr__config_changed_count(space, faulty, patch) + edits;
+    return changed / ((double)space->n_params + edits);
+}
+
 double dnnr__fix_complexity(const dnnr_space *space, const dnnr_value *faulty,
                             const dnnr_value *fix)
 {

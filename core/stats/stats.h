@@ -225,6 +225,14 @@ size_t dnnr__config_changed_count(const dnnr_space *space, const dnnr_value *a,
  */
 double dnnr__patch_complexity(const dnnr_space *space, const dnnr_value *faulty,
                               const dnnr_value *patch);
+/**
+ * The same for a patch that also makes @p edits trial extras (SDK 1.2):
+ * each edit counts as one more changed parameter of a space that has one
+ * more parameter, (changed + edits) / (n + edits), so it stays in [0, 1]
+ * and a patch that only adds batch normalisation is not "no change".
+ */
+double dnnr__patch_complexity_edits(const dnnr_space *space, const dnnr_value *faulty,
+                                    const dnnr_value *patch, unsigned edits);
 
 /** Ground-truth complexity: the same between faulty and fix, floored at 1/n. */
 double dnnr__fix_complexity(const dnnr_space *space, const dnnr_value *faulty,

@@ -24,6 +24,23 @@ if "$bin" validate "$tmp/typo.cfg" 2> "$tmp/err"; then fail "option typo accepte
 grep -q "typo.cfg:4: unknown option 'functon' for testfunctions (did you mean 'function'?)" "$tmp/err" \
   || fail "typo message: $(cat "$tmp/err")"
 
+# train: one training, with trial extras added by hand (checking a searcher's patch)
+"$bin" train --help | grep -q -- "--extra EDIT" || fail "train --help"
+"$bin" train "$source/configs/subjects/D1.cfg" --values fix --extra batchnorm --extra clipvalue=9.5 \
+  --threads 1 --json > "$tmp/train.json" 2> "$tmp/err" || fail "train: $(cat "$tmp/err")"
+grep -q '"extras":{"edits":2,"batchnorm":"after_hidden","clipvalue":9.5},"status":"ok"' "$tmp/train.json" \
+  || fail "train extras: $(head -c 400 "$tmp/train.json")"
+if "$bin" train "$source/configs/subjects/D1.cfg" --extra clip=1 2> "$tmp/err"; then fail "bad extra accepted"; fi
+grep -q "train: unknown extra 'clip=1'" "$tmp/err" || fail "bad extra message: $(cat "$tmp/err")"
+# Keras refuses SGD momentum on another optimiser: an invalid trial (exit 3), with the reason
+set +e
+"$bin" train "$source/configs/subjects/D1.cfg" --extra momentum=0.5 --threads 1 > "$tmp/out.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" = 3 ] || fail "momentum on rmsprop: exit $rc"
+grep -q "invalid: extras: momentum applies to the sgd optimiser only, not rmsprop" "$tmp/out.txt" \
+  || fail "momentum message: $(cat "$tmp/out.txt")"
+
 cat > "$tmp/exp.cfg" <<CFG
 name = "cli";
 subjects = ["$source/configs/subjects/analytic/branin.cfg", "$source/configs/subjects/analytic/mixed.cfg"];

@@ -319,6 +319,7 @@ END_TEST
 #include "test_autotrainer_space.h"
 
 static dnnr_value cfg[NP];
+static dnnr_trial_extras xtr;
 static dnnr_rng rng;
 
 static void start_cfg(const char *opt, double lr, const char *bs)
@@ -331,17 +332,24 @@ static void start_cfg(const char *opt, double lr, const char *bs)
     cfg[BS].i = at_choice_index(&params[BS], bs);
     cfg[LR].f = lr;
     cfg[EP].i = 1;
+    memset(&xtr, 0, sizeof xtr);
+    xtr.struct_size = sizeof xtr;
     dnnr_rng_init(&rng, 42);
 }
 
 static const char *name(int i) { return params[i].choices[cfg[i].i]; }
 
+static at_op_out apply_on(at_op op, uint32_t j, at_problem pr, int faithful, int extras)
+{
+    at_op_ctx c = {&space, faithful, pr, &rng, extras};
+    at_op_out out;
+    at_op_apply(&c, op, j, cfg, &xtr, &out);
+    return out;
+}
+
 static at_op_out apply(at_op op, uint32_t j, at_problem pr, int faithful)
 {
-    at_op_ctx c = {&space, faithful, pr, &rng};
-    at_op_out out;
-    at_op_apply(&c, op, j, cfg, &out);
-    return out;
+    return apply_on(op, j, pr, faithful, 1);
 }
 
 START_TEST(activation_operators)
@@ -377,19 +385,69 @@ START_TEST(activation_operators)
 }
 END_TEST
 
-START_TEST(inexpressible_and_noop_operators)
+/* bn, gradient, momentum, ReduceLR and GN through the SDK 1.2 extras. */
+START_TEST(extras_operators)
 {
     start_cfg("adam", 0.001, "32");
     dnnr_value before[NP];
     memcpy(before, cfg, sizeof cfg);
-    ck_assert_int_eq(apply(AT_OP_BN, 0, AT_VG, 1).outcome, AT_NA_OPERATOR);
-    ck_assert_int_eq(apply(AT_OP_GRADIENT, 0, AT_EG, 1).outcome, AT_NA_OPERATOR);
-    ck_assert_int_eq(apply(AT_OP_MOMENTUM, 0, AT_OL, 1).outcome, AT_NA_OPERATOR);
-    at_op_out o = apply(AT_OP_REDUCELR, 0, AT_OL, 1);
+    /* a host older than 1.2 cannot take them: not applicable, nothing changed */
+    ck_assert_int_eq(apply_on(AT_OP_BN, 0, AT_VG, 1, 0).outcome, AT_NA_OPERATOR);
+    ck_assert_int_eq(apply_on(AT_OP_GRADIENT, 0, AT_EG, 1, 0).outcome, AT_NA_OPERATOR);
+    ck_assert_int_eq(apply_on(AT_OP_MOMENTUM, 0, AT_OL, 1, 0).outcome, AT_NA_OPERATOR);
+    ck_assert_int_eq(apply_on(AT_OP_GN, 0, AT_OL, 0, 0).outcome, AT_NA_OPERATOR);
+    ck_assert_uint_eq(xtr.batchnorm, DNNR_BN_NONE);
+    ck_assert(xtr.clipvalue == 0 && xtr.momentum == 0 && xtr.gaussian_noise == 0);
+    /* bn: batch norm after the hidden layers, the configuration untouched */
+    at_op_out o = apply(AT_OP_BN, 0, AT_VG, 1);
+    ck_assert(o.outcome == AT_APPLIED && !o.unchanged && !o.reinit);
+    ck_assert_uint_eq(xtr.batchnorm, DNNR_BN_AFTER_HIDDEN);
+    ck_assert_mem_eq(before, cfg, sizeof cfg);
+    o = apply(AT_OP_BN, 0, AT_VG, 1); /* one already follows: retrains unchanged */
     ck_assert(o.outcome == AT_APPLIED && o.unchanged);
-    ck_assert_int_eq(apply(AT_OP_REDUCELR, 0, AT_OL, 0).outcome, AT_NA_OPERATOR);
+    /* gradient: clipvalue drawn in [9, 10] with 2 decimals, the optimiser kept */
+    o = apply(AT_OP_GRADIENT, 0, AT_EG, 1);
+    ck_assert_int_eq(o.outcome, AT_APPLIED);
+    ck_assert(xtr.clipvalue >= 9 && xtr.clipvalue <= 10);
+    ck_assert_double_eq_tol(xtr.clipvalue * 100, round(xtr.clipvalue * 100), 1e-9);
+    ck_assert_str_eq(name(OPT), "adam");
+    /* the optimiser already clips: the second try is not applicable */
+    ck_assert_int_eq(apply(AT_OP_GRADIENT, 1, AT_EG, 1).outcome, AT_NA_OPERATOR);
+    /* momentum: SGD lr 0.01 with m in [0.01, 0.9]; a new optimiser drops the clip */
+    o = apply(AT_OP_MOMENTUM, 0, AT_OL, 1);
+    ck_assert_int_eq(o.outcome, AT_APPLIED);
+    ck_assert_str_eq(name(OPT), "sgd");
+    ck_assert_double_eq_tol(cfg[LR].f, 0.01, 1e-12);
+    ck_assert(xtr.momentum >= 0.01 && xtr.momentum <= 0.9);
+    ck_assert(xtr.clipvalue == 0);
+    double m = xtr.momentum;
+    /* lr keeps the optimiser's other hyperparameters (momentum stays) */
+    apply(AT_OP_LR, 1, AT_OL, 1);
+    ck_assert_double_eq_tol(cfg[LR].f, 0.001, 1e-12);
+    ck_assert(xtr.momentum == m);
+    /* adam replaces the optimiser: the momentum goes */
+    apply(AT_OP_ADAM, 0, AT_OL, 1);
+    ck_assert_str_eq(name(OPT), "adam");
+    ck_assert(xtr.momentum == 0);
+    ck_assert_uint_eq(xtr.batchnorm, DNNR_BN_AFTER_HIDDEN); /* model edits accumulate */
+    /* ReduceLR and GN: the original's no-ops when faithful, real otherwise */
+    start_cfg("adam", 0.001, "32");
+    o = apply(AT_OP_REDUCELR, 0, AT_OL, 1);
+    ck_assert(o.outcome == AT_APPLIED && o.unchanged);
+    ck_assert(xtr.reduce_lr_factor == 0);
     o = apply(AT_OP_GN, 0, AT_OL, 1);
     ck_assert(o.outcome == AT_APPLIED && o.unchanged);
+    ck_assert(xtr.gaussian_noise == 0);
+    ck_assert_mem_eq(before, cfg, sizeof cfg);
+    o = apply(AT_OP_REDUCELR, 0, AT_OL, 0);
+    ck_assert(o.outcome == AT_APPLIED && !o.unchanged);
+    ck_assert_double_eq(xtr.reduce_lr_factor, 0.2);
+    ck_assert_uint_eq(xtr.reduce_lr_patience, 5);
+    ck_assert_double_eq(xtr.reduce_lr_min, 0.001);
+    ck_assert_int_eq(apply(AT_OP_REDUCELR, 0, AT_OL, 0).outcome, AT_NA_OPERATOR);
+    o = apply(AT_OP_GN, 0, AT_OL, 0);
+    ck_assert(o.outcome == AT_APPLIED && !o.unchanged);
+    ck_assert_double_eq(xtr.gaussian_noise, 0.1);
     ck_assert_int_eq(apply(AT_OP_GN, 0, AT_OL, 0).outcome, AT_NA_OPERATOR);
     ck_assert_mem_eq(before, cfg, sizeof cfg);
     /* initial: faithful keeps the trained weights (no-op), repaired re-initialises */
@@ -485,7 +543,7 @@ static Suite *suite(void)
     suite_add_tcase(s, r);
     TCase *o = tcase_create("operators");
     tcase_add_test(o, activation_operators);
-    tcase_add_test(o, inexpressible_and_noop_operators);
+    tcase_add_test(o, extras_operators);
     tcase_add_test(o, batch_lr_and_optimizer_operators);
     tcase_add_test(o, default_orders);
     suite_add_tcase(s, o);

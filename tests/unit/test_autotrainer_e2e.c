@@ -101,10 +101,17 @@ START_TEST(d1_reports_dying_relu_and_journals_every_attempt)
     const dnnr_json *c = dnnr__json_get(t[2], "config");
     ck_assert_str_eq(dnnr__json_str(c, "act1"), "selu");
     ck_assert_str_eq(dnnr__json_str(c, "act3"), "softmax");
-    /* bn is skipped (not expressible), which the next note says */
-    ck_assert_ptr_nonnull(strstr(note(t[3]), "bn#0 n/a (not expressible: batch norm)"));
-    /* one run of the DR list: selu, initial x3, leaky (ELU only): 5 trainings */
-    ck_assert_uint_eq(n, 7);
+    /* bn (SDK 1.2 extras): batch norm after the hidden layers, warm-started
+     * from the seed (the inserted layers fresh), journaled with the trial */
+    ck_assert_msg(strstr(note(t[3]), "Attempt bn#0: +BatchNormalization"), "%s", note(t[3]));
+    ck_assert_int_eq((int)dnnr__json_num(t[3], "warm_start"), 1);
+    ck_assert_str_eq(dnnr__json_str(t[3], "status"), "ok");
+    const dnnr_json *x = dnnr__json_get(t[3], "extras");
+    ck_assert_ptr_nonnull(x);
+    ck_assert_str_eq(dnnr__json_str(x, "batchnorm"), "after_hidden");
+    ck_assert_ptr_null(dnnr__json_get(t[2], "extras")); /* selu made no extra edit */
+    /* one run of the DR list: selu, bn, initial x3, leaky (ELU only): 6 trainings */
+    ck_assert_uint_eq(n, 8);
     dnnr__journal_lines_free(&l);
 }
 END_TEST

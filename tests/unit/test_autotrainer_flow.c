@@ -117,14 +117,20 @@ START_TEST(detection_attempts_rounds_and_runs)
     ck_assert_ptr_nonnull(strstr(f.note, "round 1: DR at epoch 3 of trial 1"));
     ck_assert_ptr_nonnull(strstr(f.note, "Attempt selu#0"));
     tell(&f, 0.0, 1, 0.6, -0.6); /* trial 2: NaN gradient -> EG, a potential */
-    /* bn is skipped; initial x3 fail */
+    /* bn (SDK 1.2 extras): the seed's configuration plus batch norm */
+    ck_assert_int_eq(ask(&f), DNNR_OK);
+    ck_assert_ptr_nonnull(strstr(f.note, "Attempt bn#0: +BatchNormalization"));
+    ck_assert_ptr_nonnull(strstr(f.note, "trial 2 (selu#0): now EG (potential)"));
+    ck_assert_int_eq(f.req.warm_start, 1);
+    ck_assert_mem_eq(f.req_cfg, f.start, sizeof f.start);
+    ck_assert_ptr_nonnull(f.req.extras);
+    ck_assert_uint_eq(f.req.extras->batchnorm, DNNR_BN_AFTER_HIDDEN);
+    tell(&f, 0.0, 1, 0.7, -0.7); /* trial 3: EG too, a better potential than trial 2 */
+    /* initial x3 fail; each starts from the seed again: no batch norm */
     for (int k = 0; k < 3; k++) {
         ck_assert_int_eq(ask(&f), DNNR_OK);
         ck_assert_ptr_nonnull(strstr(f.note, "Attempt initial#"));
-        if (k == 0) {
-            ck_assert_ptr_nonnull(strstr(f.note, "bn#0 n/a"));
-            ck_assert_ptr_nonnull(strstr(f.note, "trial 2 (selu#0): now EG (potential)"));
-        }
+        ck_assert_uint_eq(f.req.extras->batchnorm, DNNR_BN_NONE);
         ck_assert_int_eq(f.req.warm_start, 1);
         tell(&f, 0.9, 0, 0.5, -0.5);
     }
@@ -133,11 +139,31 @@ START_TEST(detection_attempts_rounds_and_runs)
     ck_assert_ptr_nonnull(strstr(f.note, "Attempt leaky#1"));
     ck_assert_ptr_nonnull(strstr(f.note, "leaky#0 n/a"));
     tell(&f, 0.9, 0, 0.5, -0.5);
-    /* round 2: the potential (trial 2, EG) seeds the EG list, changes kept */
+    /* round 2: the best potential (trial 3, EG) seeds the EG list; its batch
+     * norm stays in every attempt (changes accumulate) */
     ck_assert_int_eq(ask(&f), DNNR_OK);
-    ck_assert_ptr_nonnull(strstr(f.note, "round 2: EG at epoch 3 of trial 2"));
-    ck_assert_int_eq(f.req.warm_start, 2);
+    ck_assert_ptr_nonnull(strstr(f.note, "round 2: EG at epoch 3 of trial 3"));
+    ck_assert_int_eq(f.req.warm_start, 3);
     ck_assert_str_eq(params[A1].choices[f.req_cfg[A1].i], "selu");
+    ck_assert_uint_eq(f.req.extras->batchnorm, DNNR_BN_AFTER_HIDDEN);
+    tell(&f, 0.0, 1, 0.6, -0.6); /* EG again */
+    ck_assert_int_eq(ask(&f), DNNR_OK);
+    ck_assert_ptr_nonnull(strstr(f.note, "Attempt relu#0"));
+    tell(&f, 0.0, 1, 0.6, -0.6); /* EG again */
+    /* gradient x2: clipvalue in [9, 10] on top of the batch norm, redrawn */
+    double clip[2];
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(ask(&f), DNNR_OK);
+        ck_assert_ptr_nonnull(strstr(f.note, "Attempt gradient#"));
+        ck_assert_ptr_nonnull(strstr(f.note, "clipvalue->"));
+        ck_assert_uint_eq(f.req.extras->batchnorm, DNNR_BN_AFTER_HIDDEN);
+        clip[k] = f.req.extras->clipvalue;
+        ck_assert(clip[k] >= 9 && clip[k] <= 10);
+        ck_assert_str_eq(params[A1].choices[f.req_cfg[A1].i], "relu"); /* the seed's */
+        if (k == 0)
+            tell(&f, 0.0, 1, 0.6, -0.6); /* EG again */
+    }
+    ck_assert(clip[0] != clip[1]);
     tell(&f, 0.0, 0, 0.9, -0.9); /* clean: solved */
     /* run 1 starts from the start configuration */
     ck_assert_int_eq(ask(&f), DNNR_OK);

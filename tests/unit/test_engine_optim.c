@@ -1,7 +1,8 @@
 /* Each optimiser's update (backend DNNR_OP_UPDATE + engine coefficients)
  * against a double-precision transcription of the TF 2.3 update rules, over
  * several steps; the fused Keras regularisers; first Adam/RMSprop steps by
- * hand. */
+ * hand; SGD momentum (SDK 1.2) by hand; the optimiser's clipvalue
+ * (DNNR_OP_GRAD_CLIP) on one update. */
 #include "engine_fixture.h"
 #include "engine/backend.h"
 #include "engine/keras.h"
@@ -30,6 +31,10 @@ static void ref_step(dnnr_optimizer opt, double lr, int t, ref_state *s, const d
         switch (opt) {
         case DNNR_UPDATE_SGD:
             s->w[i] -= lr * gi;
+            break;
+        case DNNR_UPDATE_SGD_MOMENTUM: /* Keras SGD(momentum = 0.9) */
+            s->s1[i] = 0.9 * s->s1[i] - lr * gi;
+            s->w[i] += s->s1[i];
             break;
         case DNNR_UPDATE_RMSPROP:
             s->s1[i] = 0.9 * s->s1[i] + 0.1 * gi * gi;
@@ -96,6 +101,8 @@ static void rig_open(rig *r, dnnr_optimizer opt, double l1, double l2, const flo
     d.n_dims[0] = 1;
     d.dims[0][0] = N;
     dnnr__optim_describe(opt, &d);
+    if (opt == DNNR_UPDATE_SGD_MOMENTUM)
+        d.alpha = 0.9f; /* the momentum comes from a trial's extras */
     d.scalar[0] = l1;
     d.scalar[1] = l2;
     ck_assert_msg(dnnr__device_plan(&r->dev, &d, &r->plan, &err) == DNNR_OK, "%s", err.msg);
@@ -228,12 +235,92 @@ START_TEST(regularizers_fused)
 }
 END_TEST
 
+START_TEST(momentum_by_hand)
+{
+    /* Keras SGD(lr 0.1, momentum 0.5): v = m v - lr g; w += v. Two steps:
+     * v1 = -0.1 g1, w1 = w0 + v1; v2 = 0.5 v1 - 0.1 g2, w2 = w1 + v2. */
+    dnnr_error err = {{0}};
+    rig r;
+    rig_open(&r, DNNR_UPDATE_SGD, 0, 0, w0, NULL);
+    dnnr__device_plan_free(&r.dev, r.plan);
+    dnnr_op_desc d = {.struct_size = sizeof d, .op = DNNR_OP_UPDATE};
+    d.n_dims[0] = 1;
+    d.dims[0][0] = N;
+    d.algorithm = DNNR_UPDATE_SGD_MOMENTUM;
+    d.alpha = 0.5f;
+    ck_assert(dnnr__device_plan(&r.dev, &d, &r.plan, &err) == DNNR_OK);
+    const float g1[N] = {1, -2, 0.5f, 0, 4}, g2[N] = {-1, -1, 1, 2, 0};
+    dnnr_run_args args = {.struct_size = sizeof args, .scalar = {0.1}};
+    dnnr_buffer *ops[] = {r.w, r.g, r.s1, r.s2};
+    dnnr__device_upload(&r.dev, r.g, 0, g1, sizeof g1, &err);
+    ck_assert(dnnr__device_run(&r.dev, r.plan, ops, 4, &args, &err) == DNNR_OK);
+    dnnr__device_upload(&r.dev, r.g, 0, g2, sizeof g2, &err);
+    ck_assert(dnnr__device_run(&r.dev, r.plan, ops, 4, &args, &err) == DNNR_OK);
+    float w[N], v[N];
+    dnnr__device_download(&r.dev, w, r.w, 0, sizeof w, &err);
+    dnnr__device_download(&r.dev, v, r.s1, 0, sizeof v, &err);
+    for (int i = 0; i < N; i++) {
+        double v1 = -0.1 * g1[i], v2 = 0.5 * v1 - 0.1 * g2[i];
+        ck_assert_double_eq_tol(v[i], v2, 1e-6);
+        ck_assert_double_eq_tol(w[i], w0[i] + v1 + v2, 1e-6);
+    }
+    /* plain SGD would have moved w by -0.1 (g1 + g2): the momentum term is visible */
+    ck_assert(fabs(w[4] - (w0[4] - 0.1 * (g1[4] + g2[4]))) > 0.1);
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(clipvalue_on_one_update)
+{
+    /* clipvalue 9.5 with L2(0.01): g' = clip(g + 0.02 w, -9.5, 9.5), then
+     * SGD(lr 0.1) without the regulariser (it was added before the clip). */
+    dnnr_error err = {{0}};
+    rig r;
+    rig_open(&r, DNNR_UPDATE_SGD, 0, 0, w0, NULL);
+    dnnr_op_desc c = {.struct_size = sizeof c, .op = DNNR_OP_GRAD_CLIP};
+    c.n_dims[0] = 1;
+    c.dims[0][0] = N;
+    c.alpha = 9.5f;
+    c.scalar[1] = 0.01;
+    dnnr_plan *clip = NULL;
+    ck_assert(dnnr__device_plan(&r.dev, &c, &clip, &err) == DNNR_OK);
+    const float g[N] = {20, -15, 9.49f, -0.25f, 1e6f};
+    dnnr__device_upload(&r.dev, r.g, 0, g, sizeof g, &err);
+    dnnr_buffer *cops[] = {r.w, r.g, r.pen};
+    ck_assert(dnnr__device_run(&r.dev, clip, cops, 3, NULL, &err) == DNNR_OK);
+    dnnr_run_args args = {.struct_size = sizeof args, .scalar = {0.1}};
+    dnnr_buffer *ops[] = {r.w, r.g, r.s1, r.s2};
+    ck_assert(dnnr__device_run(&r.dev, r.plan, ops, 4, &args, &err) == DNNR_OK);
+    float w[N], pen;
+    dnnr__device_download(&r.dev, w, r.w, 0, sizeof w, &err);
+    dnnr__device_download(&r.dev, &pen, r.pen, 0, sizeof pen, &err);
+    double expect_pen = 0;
+    for (int i = 0; i < N; i++) {
+        double gp = g[i] + 0.02 * w0[i];
+        double clipped = gp < -9.5 ? -9.5 : (gp > 9.5 ? 9.5 : gp);
+        ck_assert_double_eq_tol(w[i], w0[i] - 0.1 * clipped, 1e-6);
+        expect_pen += 0.01 * (double)w0[i] * w0[i];
+    }
+    ck_assert_double_eq_tol(pen, expect_pen, 1e-6);
+    /* the huge gradient moved its weight by lr * c, not lr * 1e6 */
+    ck_assert_double_eq_tol(w[4], w0[4] - 0.95, 1e-6);
+    /* a bound of 0 is refused (0 means "no clipping": the engine plans none) */
+    dnnr_plan *bad = NULL;
+    c.alpha = 0;
+    ck_assert(dnnr__device_plan(&r.dev, &c, &bad, &err) != DNNR_OK);
+    dnnr__device_plan_free(&r.dev, clip);
+    rig_close(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine_optim");
     TCase *tc = tcase_create("optim");
     tcase_set_timeout(tc, 30);
-    tcase_add_loop_test(tc, each_optimizer_matches_tf_rules, 0, 7);
+    tcase_add_loop_test(tc, each_optimizer_matches_tf_rules, 0, 8);
+    tcase_add_test(tc, momentum_by_hand);
+    tcase_add_test(tc, clipvalue_on_one_update);
     tcase_add_test(tc, first_steps_by_hand);
     tcase_add_test(tc, regularizers_fused);
     suite_add_tcase(s, tc);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "engine_fixture.h"
+#include "engine/extras.h"
 #include "engine/keras.h"
 #include "engine/network.h"
 #include "engine/optim.h"
@@ -201,6 +202,120 @@ START_TEST(cnn_sgd)
 }
 END_TEST
 
+/* A parameter's fixture array: "<stage>_<name>". */
+static void param_array(const fixture *f, const char *stage, const char *name, float *out,
+                        int64_t n)
+{
+    char nm[64];
+    snprintf(nm, sizeof nm, "%s_%s", stage, name);
+    const array *a = get(f, nm);
+    ck_assert_int_eq(a->count, n);
+    memcpy(out, a->data, sizeof(float) * (size_t)n);
+}
+
+/* AutoTrainer's bn, gradient and momentum repairs as trial extras on the MLP:
+ * batch normalisation inserted after the hidden layer, SGD momentum 0.9,
+ * clipvalue 0.05 (gen_bn_fixture.py). Checks the insertion, the training-mode
+ * forward and backward, the clipped momentum updates, the moving statistics
+ * and the inference-mode output. */
+START_TEST(mlp_bn_momentum_clip)
+{
+    fixture f;
+    if (load_fixture("mlp_bn", &f) != 0) {
+        fprintf(stderr, "SKIP torch agreement 'mlp_bn': %s/mlp_bn missing (run gen_bn_fixture.py)\n",
+                TORCH_DIR);
+        return;
+    }
+    dnnr_model_spec *spec = fixture_spec(
+        "model = (" MLP ");\ntraining = { loss = \"categorical_crossentropy\"; optimizer = \"sgd\"; "
+        "lr = 0.1; batch_size = 4; epochs = 1; };");
+    dnnr_trial_extras x = {.struct_size = sizeof x, .batchnorm = DNNR_BN_AFTER_HIDDEN,
+                           .clipvalue = 0.05, .momentum = 0.9};
+    char why[256] = "";
+    dnnr_error err = {{0}};
+    ck_assert_int_eq(dnnr__extras_apply(spec, &x, why, sizeof why, &err), 0);
+    ck_assert_uint_eq(spec->n_layers, 3); /* dense, +batch norm, dense (none after the output) */
+    ck_assert_int_eq(spec->layers[1].kind, DNNR_LAYER_BATCH_NORM);
+    ck_assert(spec->layers[1].inserted && !spec->layers[0].inserted);
+    ck_assert_double_eq(spec->layers[1].momentum, 0.99);
+    ck_assert_double_eq(spec->layers[1].epsilon, 1e-3);
+    fixture_backend fb = fixture_backend_open();
+    dnnr__device dev;
+    ck_assert(dnnr__device_open(&dev, fb.iface, fb.host, 1, &err) == DNNR_OK);
+    dnnr__net_params np = {.spec = spec, .in_rank = 1, .in_shape = {8}, .max_batch = 4,
+                           .dev = &dev, .init_key = 1};
+    dnnr__net *net;
+    ck_assert_msg(dnnr__net_create(&np, &net, why, sizeof why, &err) == DNNR_OK, "%s %s", why,
+                  err.msg);
+    /* kernel, bias, gamma, beta, moving mean, moving variance, kernel, bias */
+    static const char *const names[] = {"dense0_kernel", "dense0_bias", "bn0_gamma", "bn0_beta",
+                                        "bn0_moving_mean", "bn0_moving_var", "dense1_kernel",
+                                        "dense1_bias"};
+    ck_assert_uint_eq(dnnr__net_n_params(net), 8);
+    float buf[128], want[128];
+    for (uint32_t p = 0; p < 8; p++) {
+        dnnr__param *par = dnnr__net_param(net, p);
+        ck_assert_int_le(par->count, 128);
+        if (p == 4 || p == 5) { /* fresh moving statistics: mean 0, variance 1 */
+            dnnr__device_download(&dev, buf, par->w, 0, sizeof(float) * (size_t)par->count, &err);
+            for (int64_t i = 0; i < par->count; i++)
+                ck_assert(buf[i] == (p == 4 ? 0.0f : 1.0f));
+            continue;
+        }
+        param_array(&f, "w0", names[p], buf, par->count);
+        dnnr__device_upload(&dev, par->w, 0, buf, sizeof(float) * (size_t)par->count, &err);
+    }
+    float logits[12], prob[12], grad[12];
+    dnnr__optim_clock clock;
+    dnnr__optim_clock_init(&clock);
+    for (int s = 0; s < 5; s++) {
+        char xn[16], yn[16], ln[16];
+        snprintf(xn, sizeof xn, "x_%d", s);
+        snprintf(yn, sizeof yn, "y_%d", s);
+        snprintf(ln, sizeof ln, "loss_%d", s);
+        ck_assert(dnnr__net_forward(net, 4, get(&f, xn)->data, 1, 0, &err) == DNNR_OK);
+        ck_assert(dnnr__net_output(net, 4, 1, logits, &err) == DNNR_OK);
+        double loss = dnnr__loss_batch(DNNR_LOSS_CATEGORICAL_CE, 1, logits, get(&f, yn)->data, 4,
+                                       3, 3, grad);
+        float lf = (float)loss;
+        close_to(&lf, get(&f, ln)->data, 1, 1e-5, ln);
+        ck_assert(dnnr__net_backward(net, 4, grad, 1, 1, &err) == DNNR_OK);
+        if (s == 0) {
+            dnnr__loss_activate(DNNR_ACT_SOFTMAX, logits, prob, 4, 3);
+            close_to(prob, get(&f, "out_0")->data, 12, 1e-5, "out_0");
+            for (uint32_t p = 0; p < 8; p++) {
+                dnnr__param *par = dnnr__net_param(net, p);
+                if (!par->trainable)
+                    continue;
+                dnnr__device_download(&dev, buf, par->g, 0, sizeof(float) * (size_t)par->count, &err);
+                param_array(&f, "g0", names[p], want, par->count);
+                close_to(buf, want, par->count, 1e-4, names[p]);
+            }
+        }
+        dnnr_run_args args;
+        double penalty;
+        dnnr__optim_next(&clock, DNNR_UPDATE_SGD, 0.1, &args);
+        ck_assert(dnnr__net_update(net, &args, &penalty, &err) == DNNR_OK);
+    }
+    for (uint32_t p = 0; p < 8; p++) { /* trained weights and Keras' moving statistics */
+        dnnr__param *par = dnnr__net_param(net, p);
+        dnnr__device_download(&dev, buf, par->w, 0, sizeof(float) * (size_t)par->count, &err);
+        param_array(&f, "w5", names[p], want, par->count);
+        close_to(buf, want, par->count, 1e-4, names[p]);
+    }
+    /* inference mode normalises with the moving statistics */
+    ck_assert(dnnr__net_forward(net, 4, get(&f, "x_eval")->data, 0, 0, &err) == DNNR_OK);
+    ck_assert(dnnr__net_output(net, 4, 0, prob, &err) == DNNR_OK);
+    close_to(prob, get(&f, "out_eval")->data, 12, 1e-4, "out_eval");
+    for (int i = 0; i < f.n; i++)
+        free(f.a[i].data);
+    dnnr__net_destroy(net);
+    dnnr__device_close(&dev);
+    fixture_backend_close(&fb);
+    dnnr__model_spec_destroy(spec);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine_torch");
@@ -210,6 +325,7 @@ static Suite *suite(void)
     tcase_add_test(tc, mlp_adam);
     tcase_add_test(tc, mlp_rmsprop);
     tcase_add_test(tc, cnn_sgd);
+    tcase_add_test(tc, mlp_bn_momentum_clip);
     suite_add_tcase(s, tc);
     return s;
 }

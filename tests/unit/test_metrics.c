@@ -361,6 +361,18 @@ START_TEST(complexity_and_jaccard_over_repeats)
     ck_assert_double_eq(column(&c, "n_patches"), 3.0);
     ck_assert_double_eq_tol(column(&c, "complexity"), (1.0 / 6 + 1.0 / 6 + 3.0 / 6) / 3, 1e-15);
     ck_assert_double_eq_tol(column(&c, "complexity_fix"), 1.0 / 6, 1e-15);
+    /* SDK 1.2: p1 also inserted batch norm and clipped gradients (2 edits):
+     * (1 + 2) / (6 + 2); a cell from an older host (struct_size before the
+     * member) is read as before */
+    const uint32_t edits[5] = {0, 2, 0, 1, 0};
+    cell.patch_edits = edits;
+    c = run_ok(dnnr_plugin_complexity_entry(), NULL, &cell);
+    ck_assert_double_eq_tol(column(&c, "complexity"), (1.0 / 6 + 3.0 / 8 + 3.0 / 6) / 3, 1e-15);
+    cell.struct_size = offsetof(dnnr_cell, patch_edits);
+    c = run_ok(dnnr_plugin_complexity_entry(), NULL, &cell);
+    ck_assert_double_eq_tol(column(&c, "complexity"), (1.0 / 6 + 1.0 / 6 + 3.0 / 6) / 3, 1e-15);
+    cell.struct_size = sizeof cell;
+    cell.patch_edits = NULL;
 
     c = run_ok(dnnr_plugin_jaccard_entry(), NULL, &cell);
     ck_assert_double_eq_tol(column(&c, "aj_study"), 2.0 / 3, 1e-15);

@@ -292,19 +292,30 @@ START_TEST(warm_start_continues_from_kept_weights)
     fprintf(f,
             "name = \"warm\";\nsubjects = [\"%s/configs/subjects/D1.cfg\"];\n"
             "searchers = ( \"warm\" );\nplugin_paths = [\"%s\", \"%s\"];\nthreads = 1;\n"
-            "budgets = [10];\nbudget_mode = \"evaluations\";\neval_runs = 1;\n",
+            "budgets = [10];\nbudget_mode = \"evaluations\";\neval_runs = 1;\nfinal_runs = 1;\n",
             DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR, DNNR_TEST_BUILD_DIR "/test-plugins/good");
     fclose(f);
     dnnr_error err = {{0}};
     ck_assert_msg(run_experiment("out", 0, &err) == DNNR_OK, "%s", err.msg);
     dnnr_journal_lines l = journal("out");
-    const dnnr_json *t[4] = {NULL};
+    const dnnr_json *t[5] = {NULL};
     for (size_t i = 0; i < l.n; i++)
         if (!dnnr__json_get(l.items[i], "kind") && is(l.items[i], "searcher", "warm"))
             t[(int)dnnr__json_num(l.items[i], "trial")] = l.items[i];
-    ck_assert(t[1] && t[2] && t[3]);
+    ck_assert(t[1] && t[2] && t[3] && t[4]);
     ck_assert(is(t[1], "status", "ok") && is(t[2], "status", "ok"));
     ck_assert_double_eq(dnnr__json_num(t[2], "warm_start"), 1);
+    /* trial 4's extras: journaled, and its warm start loaded trial 1's dense
+     * weights around the inserted batch norms */
+    ck_assert(is(t[4], "status", "ok"));
+    ck_assert_double_eq(dnnr__json_num(t[4], "warm_start"), 1);
+    const dnnr_json *x = dnnr__json_get(t[4], "extras");
+    ck_assert_ptr_nonnull(x);
+    ck_assert(is(x, "batchnorm", "after_hidden"));
+    ck_assert_double_eq(dnnr__json_num(x, "clipvalue"), 9.5);
+    ck_assert_double_eq(dnnr__json_num(x, "edits"), 2);
+    ck_assert_ptr_null(dnnr__json_get(t[1], "extras"));
+    ck_assert_ptr_null(dnnr__json_get(t[2], "extras"));
     /* Continuing from trained weights starts where trial 1 ended, far below
      * the loss of a fresh start. */
     double fresh = dnnr__json_get(t[1], "train_loss")->child->number;
@@ -314,6 +325,58 @@ START_TEST(warm_start_continues_from_kept_weights)
     ck_assert_ptr_nonnull(strstr(dnnr__json_str(t[3], "message"), "kept no weights"));
     snprintf(path, sizeof path, "%s/out/weights/D1/warm/b10-r0-t1.bin", workdir);
     ck_assert_int_eq(access(path, R_OK), 0);
+    /* the final retraining of the chosen patch keeps the patch's extras */
+    const dnnr_json *final = NULL;
+    for (size_t i = 0; i < l.n; i++)
+        if (!dnnr__json_get(l.items[i], "kind") && is(l.items[i], "searcher", "warm#final"))
+            final = l.items[i];
+    ck_assert_ptr_nonnull(final);
+    const char *note = dnnr__json_str(final, "note");
+    int chosen = atoi(strstr(note, "trial ") + 6);
+    ck_assert(chosen == 1 || chosen == 2 || chosen == 4);
+    ck_assert_int_eq(dnnr__json_get(final, "extras") != NULL, chosen == 4);
+    size_t lines = l.n;
+    dnnr__journal_lines_free(&l);
+    /* --resume replays every ask: the configurations and the extras must
+     * match the journal's, so nothing is trained again */
+    ck_assert_msg(run_experiment("out", 1, &err) == DNNR_OK, "%s", err.msg);
+    l = journal("out");
+    ck_assert_uint_eq(l.n, lines);
+    dnnr__journal_lines_free(&l);
+}
+END_TEST
+
+/* A searcher built against the frozen SDK 1.1 headers runs on this host: its
+ * requests end before 1.2's extras, which the journal then leaves out. */
+START_TEST(sdk_1_1_searcher_runs)
+{
+    make_workdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/exp.cfg", workdir);
+    FILE *f = fopen(path, "w");
+    fprintf(f,
+            "name = \"v11\";\nsubjects = [\"%s/configs/subjects/D1.cfg\"];\n"
+            "searchers = ( \"frozen_v1_1\" );\nplugin_paths = [\"%s\", \"%s\"];\nthreads = 1;\n"
+            "budgets = [3];\nbudget_mode = \"evaluations\";\neval_runs = 1;\n",
+            DNNR_TEST_SOURCE_DIR, DNNR_TEST_PLUGIN_DIR, DNNR_TEST_BUILD_DIR "/test-plugins/frozen");
+    fclose(f);
+    dnnr_error err = {{0}};
+    ck_assert_msg(run_experiment("out", 0, &err) == DNNR_OK, "%s", err.msg);
+    dnnr_journal_lines l = journal("out");
+    size_t asked = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const dnnr_json *t = l.items[i];
+        if (dnnr__json_get(t, "kind") || !is(t, "searcher", "frozen_v1_1") ||
+            dnnr__json_num(t, "trial") == 0)
+            continue;
+        asked++;
+        ck_assert(is(t, "status", "ok"));
+        ck_assert_ptr_null(dnnr__json_get(t, "extras"));
+        /* the 1.1 init's hints reached it: the first parameter's role */
+        ck_assert_msg(strlen(dnnr__json_str(t, "note")) > 0 && !is(t, "note", "none"), "%s",
+                      dnnr__json_str(t, "note"));
+    }
+    ck_assert_uint_eq(asked, 2);
     dnnr__journal_lines_free(&l);
 }
 END_TEST
@@ -396,6 +459,7 @@ static Suite *suite(void)
     tcase_add_test(tc, failed_trials_are_reported_and_runs_go_on);
     tcase_add_test(tc, d1_resume_after_sigkill);
     tcase_add_test(tc, warm_start_continues_from_kept_weights);
+    tcase_add_test(tc, sdk_1_1_searcher_runs);
     tcase_add_test(tc, final_retrainings_of_the_chosen_patch);
     suite_add_tcase(s, tc);
     return s;

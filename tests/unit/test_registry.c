@@ -91,6 +91,20 @@ START_TEST(frozen_sdk_1_0_plugin_loads)
 }
 END_TEST
 
+START_TEST(frozen_sdk_1_1_plugin_loads)
+{
+    dnnr_registry *reg = dnnr__registry_create();
+    dnnr_error err = {{0}};
+    ck_assert_msg(dnnr__registry_load_file(reg, PLUGINS "/frozen/frozen_v1_1.so", &err) == DNNR_OK,
+                  "%s", err.msg);
+    const dnnr_plugin *p = dnnr__registry_find(reg, DNNR_KIND_SEARCHER, "frozen_v1_1");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(p->desc->sdk_major, 1);
+    ck_assert_uint_eq(p->desc->sdk_minor, 1);
+    dnnr__registry_destroy(reg);
+}
+END_TEST
+
 START_TEST(scan_and_duplicates)
 {
     dnnr_registry *reg = dnnr__registry_create();
@@ -124,6 +138,7 @@ static Suite *suite(void)
     tcase_add_test(tc, refuses_short_table);
     tcase_add_test(tc, dlopen_errors_are_reported);
     tcase_add_test(tc, frozen_sdk_1_0_plugin_loads);
+    tcase_add_test(tc, frozen_sdk_1_1_plugin_loads);
     tcase_add_test(tc, scan_and_duplicates);
     suite_add_tcase(s, tc);
     return s;

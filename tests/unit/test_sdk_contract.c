@@ -60,6 +60,24 @@ _Static_assert(offsetof(dnnr_searcher_init, target_objective) == 72, "searcher i
 _Static_assert(offsetof(dnnr_param_hint, role) == 8, "param hint layout (1.1)");
 _Static_assert(offsetof(dnnr_param_hint, suspicion) == 16, "param hint layout (1.1)");
 _Static_assert(offsetof(dnnr_param_hint, reasons) == 24, "param hint layout (1.1)");
+/* Appended in 1.2: a 1.0/1.1 plugin's request ends before extras (the host
+ * zeroes the request, so such a plugin leaves it NULL). */
+_Static_assert(offsetof(dnnr_trial_request, monitor_state_size) == 64, "request layout");
+_Static_assert(offsetof(dnnr_trial_request, extras) == 72, "request layout (1.2)");
+_Static_assert(sizeof(dnnr_trial_request) == 80, "request layout (1.2)");
+_Static_assert(offsetof(dnnr_trial_extras, batchnorm) == 4, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_trial_extras, clipvalue) == 8, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_trial_extras, momentum) == 16, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_trial_extras, gaussian_noise) == 24, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_trial_extras, reduce_lr_factor) == 32, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_trial_extras, reduce_lr_patience) == 40, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_trial_extras, reduce_lr_min) == 48, "extras layout (1.2)");
+_Static_assert(sizeof(dnnr_trial_extras) == 56, "extras layout (1.2)");
+_Static_assert(offsetof(dnnr_cell, patches) == 104, "cell layout");
+_Static_assert(offsetof(dnnr_cell, patch_edits) == 112, "cell layout (1.2)");
+_Static_assert(DNNR_BN_AFTER_HIDDEN == 1, "enum values are frozen (1.2)");
+_Static_assert(DNNR_OP_GRAD_CLIP == 18, "enum values are frozen (1.2)");
+_Static_assert(DNNR_UPDATE_SGD_MOMENTUM == 7, "enum values are frozen (1.2)");
 
 START_TEST(status_names_come_from_one_map)
 {

@@ -297,6 +297,7 @@ static plan_ctor ctor_for(dnnr_op op)
     case DNNR_OP_BNORM_BWD:
         return cuda_norm_plan;
     case DNNR_OP_UPDATE:
+    case DNNR_OP_GRAD_CLIP:
         return cuda_update_plan;
     case DNNR_OP_DROPOUT_FWD:
     case DNNR_OP_DROPOUT_BWD:

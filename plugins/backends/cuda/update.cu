@@ -8,6 +8,10 @@
  * block sums in a fixed order. */
 #include "cuda.h"
 
+/* DNNR_OP_GRAD_CLIP runs update_kernel with this pseudo optimiser: the
+ * regulariser's gradient is added, g is clipped to [-a, a], w is kept. */
+#define CLIP_ONLY 1000
+
 typedef struct coeffs {
     float a, b, eps, lr, c1, c2, c3, mu_t, mu_t1, l1, l2;
 } coeffs;
@@ -27,9 +31,18 @@ __global__ static void update_kernel(float *w, float *g, float *s1, float *s2, i
             g[i] = gi;
         }
         switch (ALG) {
+        case CLIP_ONLY:
+            g[i] = gi < -k.a ? -k.a : (gi > k.a ? k.a : gi);
+            break;
         case DNNR_UPDATE_SGD:
             wi -= k.lr * gi;
             break;
+        case DNNR_UPDATE_SGD_MOMENTUM: { /* Keras SGD(momentum) */
+            float v = k.a * s1[i] - k.lr * gi;
+            s1[i] = v;
+            wi += v;
+            break;
+        }
         case DNNR_UPDATE_RMSPROP: {
             float v = k.a * s1[i] + (1 - k.a) * gi * gi;
             s1[i] = v;
@@ -124,6 +137,29 @@ static void launch(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops, const
     }
 }
 
+/* Operands w, g[, penalty]: no optimiser state. */
+static int clip_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
+                    const dnnr_run_args *args)
+{
+    (void)args;
+    coeffs k = {};
+    k.a = p->d.alpha;
+    k.l1 = (float)p->d.scalar[0];
+    k.l2 = (float)p->d.scalar[1];
+    float *w = (float *)ops[0]->data, *g = (float *)ops[1]->data;
+    const unsigned grid = (unsigned)p->n_blocks;
+    if (p->partial) {
+        update_kernel<CLIP_ONLY, 1><<<grid, CUDA_THREADS, 0, b->stream>>>(w, g, NULL, NULL, p->rows,
+                                                                           k, p->partial);
+        sum_partials<<<1, CUDA_THREADS, 0, b->stream>>>(p->partial, p->n_blocks,
+                                                        (float *)ops[2]->data);
+    } else {
+        update_kernel<CLIP_ONLY, 0><<<grid, CUDA_THREADS, 0, b->stream>>>(w, g, NULL, NULL, p->rows,
+                                                                           k, NULL);
+    }
+    return DNNR_OK;
+}
+
 static int update_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
                       const dnnr_run_args *args)
 {
@@ -150,6 +186,7 @@ static int update_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
     case DNNR_UPDATE_ADAM: launch<DNNR_UPDATE_ADAM>(b, p, ops, k); break;
     case DNNR_UPDATE_ADAMAX: launch<DNNR_UPDATE_ADAMAX>(b, p, ops, k); break;
     case DNNR_UPDATE_NADAM: launch<DNNR_UPDATE_NADAM>(b, p, ops, k); break;
+    case DNNR_UPDATE_SGD_MOMENTUM: launch<DNNR_UPDATE_SGD_MOMENTUM>(b, p, ops, k); break;
     }
     return DNNR_OK;
 }
@@ -157,23 +194,32 @@ static int update_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
 extern "C" int cuda_update_plan(dnnr_backend *b, dnnr_plan *p)
 {
     const dnnr_op_desc *d = &p->d;
-    if (d->n_dims[0] != 1 || d->dims[0][0] < 1 || d->algorithm > DNNR_UPDATE_NADAM)
-        return cuda_bad(b, "update: expected w[count] and a known optimiser");
+    const int clip = d->op == DNNR_OP_GRAD_CLIP;
+    if (d->n_dims[0] != 1 || d->dims[0][0] < 1 ||
+        (!clip && d->algorithm > DNNR_UPDATE_SGD_MOMENTUM) || (clip && !(d->alpha > 0)))
+        return cuda_bad(b, clip ? "gradient clip: expected w[count] and a bound > 0"
+                                : "update: expected w[count] and a known optimiser");
     p->rows = d->dims[0][0];
     const int reg = d->scalar[0] != 0 || d->scalar[1] != 0;
-    p->n_operands = reg ? 5 : 4;
     const size_t nw = sizeof(float) * (size_t)p->rows;
     const dnnr_update_alg alg = (dnnr_update_alg)d->algorithm;
-    const int uses_s1 = alg != DNNR_UPDATE_SGD;
-    const int uses_s2 = alg == DNNR_UPDATE_ADADELTA || alg >= DNNR_UPDATE_ADAM;
+    const int uses_s1 = !clip && alg != DNNR_UPDATE_SGD;
+    const int uses_s2 = !clip && (alg == DNNR_UPDATE_ADADELTA ||
+                                  (alg >= DNNR_UPDATE_ADAM && alg <= DNNR_UPDATE_NADAM));
     p->need[0] = nw;
     p->need[1] = nw;
-    p->need[2] = uses_s1 ? nw : 0;
-    p->need[3] = uses_s2 ? nw : 0;
-    p->need[4] = reg ? sizeof(float) : 0;
+    if (clip) {
+        p->n_operands = reg ? 3 : 2;
+        p->need[2] = reg ? sizeof(float) : 0;
+    } else {
+        p->n_operands = reg ? 5 : 4;
+        p->need[2] = uses_s1 ? nw : 0;
+        p->need[3] = uses_s2 ? nw : 0;
+        p->need[4] = reg ? sizeof(float) : 0;
+    }
     /* the grid, and so the penalty's summation order, depends on the count only */
     p->n_blocks = cuda_grid(p->rows);
-    p->run = update_run;
+    p->run = clip ? clip_run : update_run;
     if (!reg)
         return DNNR_OK;
     return cuda_plan_alloc(b, (void **)&p->partial, sizeof(double) * (size_t)p->n_blocks,

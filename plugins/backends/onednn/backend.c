@@ -219,6 +219,7 @@ static plan_ctor ctor_for(dnnr_op op)
     case DNNR_OP_BNORM_BWD:
         return onednn_norm_plan;
     case DNNR_OP_UPDATE:
+    case DNNR_OP_GRAD_CLIP:
         return onednn_update_plan;
     case DNNR_OP_DROPOUT_FWD:
     case DNNR_OP_DROPOUT_BWD:

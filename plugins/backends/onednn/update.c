@@ -52,6 +52,17 @@ CLONES static void chunk_sgd(float *restrict w, const float *restrict g, int64_t
         w[i] -= k.lr * g[i];
 }
 
+/* Keras SGD(momentum): the velocity s1 keeps -lr times the decayed gradient sum. */
+CLONES static void chunk_momentum(float *restrict w, const float *restrict g, float *restrict s1,
+                                  int64_t n, coeffs k)
+{
+    for (int64_t i = 0; i < n; i++) {
+        float v = k.a * s1[i] - k.lr * g[i];
+        s1[i] = v;
+        w[i] += v;
+    }
+}
+
 CLONES static void chunk_rmsprop(float *restrict w, const float *restrict g, float *restrict s1,
                                  int64_t n, coeffs k)
 {
@@ -163,24 +174,51 @@ static int update_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
         case DNNR_UPDATE_NADAM:
             chunk_nadam(wb, gb, s1b, s2b, len, k);
             break;
+        case DNNR_UPDATE_SGD_MOMENTUM:
+            chunk_momentum(wb, gb, s1b, len, k);
+            break;
         }
     }
+    return DNNR_OK;
+}
+
+/* The optimiser's clipvalue: the regulariser's gradient is part of the
+ * loss's gradient in Keras, so it is added before clipping; the update that
+ * follows then runs without regulariser. */
+static int clip_run(dnnr_backend *b, dnnr_plan *p, dnnr_buffer *const *ops,
+                    const dnnr_run_args *args)
+{
+    (void)b;
+    (void)args;
+    const float *w = ops[0]->data;
+    float *g = ops[1]->data;
+    const int64_t n = p->rows;
+    if (p->d.scalar[0] != 0 || p->d.scalar[1] != 0)
+        ops[2]->data[0] = (float)regularise(p, w, g, n);
+    const float c = p->d.alpha;
+#pragma omp parallel for schedule(static) if (n > ONEDNN_PAR_MIN)
+    for (int64_t i = 0; i < n; i++)
+        g[i] = g[i] < -c ? -c : (g[i] > c ? c : g[i]);
     return DNNR_OK;
 }
 
 int onednn_update_plan(dnnr_backend *b, dnnr_plan *p)
 {
     const dnnr_op_desc *d = &p->d;
-    if (d->n_dims[0] != 1 || d->dims[0][0] < 1 || d->algorithm > DNNR_UPDATE_NADAM) {
-        b->host->set_error(b->host->ctx, "update: expected w[count] and a known optimiser");
+    const int clip = d->op == DNNR_OP_GRAD_CLIP;
+    if (d->n_dims[0] != 1 || d->dims[0][0] < 1 ||
+        (!clip && d->algorithm > DNNR_UPDATE_SGD_MOMENTUM) || (clip && !(d->alpha > 0))) {
+        b->host->set_error(b->host->ctx, clip ? "gradient clip: expected w[count] and a bound > 0"
+                                              : "update: expected w[count] and a known optimiser");
         return DNNR_EINVAL;
     }
     p->rows = d->dims[0][0];
-    p->n_operands = (d->scalar[0] != 0 || d->scalar[1] != 0) ? 5 : 4;
+    const int regularised = d->scalar[0] != 0 || d->scalar[1] != 0;
+    p->n_operands = clip ? (regularised ? 3 : 2) : (regularised ? 5 : 4);
     p->scratch = b->host->alloc(b->host->ctx, (size_t)((p->rows + BLOCK - 1) / BLOCK),
                                 sizeof(double));
     if (!p->scratch)
         return DNNR_ENOMEM;
-    p->run = update_run;
+    p->run = clip ? clip_run : update_run;
     return DNNR_OK;
 }

@@ -4,6 +4,9 @@
  * parameters of the space, fixed ones included; averaged over the repeats
  * that found a patch. A repeat whose final value is not strictly better than
  * the faulty mean was clamped by the study and has no patch.
+ * A patch that also makes trial extras (SDK 1.2 hosts: batch norm, clipping,
+ * momentum, noise, an lr schedule) counts each edit as one more changed
+ * parameter of a space one parameter larger: (changed + edits) / (n + edits).
  *
  * No options.
  *
@@ -62,8 +65,10 @@ static int complexity_compute(dnnr_metric *m, const dnnr_cell *cell, const dnnr_
     if (usable) {
         for (uint32_t r = 0; r < cell->n_repeats; r++) {
             const dnnr_value *patch = patch_of(cell, r);
+            const unsigned edits =
+                DNNR_HAS(cell, patch_edits) && cell->patch_edits ? cell->patch_edits[r] : 0;
             if (patch) {
-                sum += dnnr__patch_complexity(cell->space, cell->faulty, patch);
+                sum += dnnr__patch_complexity_edits(cell->space, cell->faulty, patch, edits);
                 n_patches++;
             }
         }

@@ -127,6 +127,7 @@ typedef struct at_op_ctx {
     int faithful;
     at_problem problem; /* lr: x10 steps for SC, /10 steps for OL */
     dnnr_rng *rng;      /* redrawn values (clip value, initialisers, optimiser) */
+    int extras;         /* 1 = the host takes trial extras (SDK >= 1.2) */
 } at_op_ctx;
 
 typedef struct at_op_out {
@@ -136,8 +137,10 @@ typedef struct at_op_out {
     char what[256]; /* the change, in words (journal) */
 } at_op_out;
 
+/* Changes config and, for what the space cannot say (batch norm, clipping,
+ * momentum, ReduceLROnPlateau, GaussianNoise), the trial extras x. */
 void at_op_apply(const at_op_ctx *c, at_op op, uint32_t try_index, dnnr_value *config,
-                 at_op_out *out);
+                 dnnr_trial_extras *x, at_op_out *out);
 
 /* Space helpers (operators.c). */
 int at_param_index(const dnnr_space *s, const char *name);

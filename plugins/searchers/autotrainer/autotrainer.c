@@ -46,6 +46,9 @@ struct dnnr_searcher {
     at_options o;
     uint32_t n;
     dnnr_value *start, *seed_cfg, *pot_cfg, *cur_cfg;
+    /* the extras (SDK 1.2) that go with seed_cfg, pot_cfg and cur_cfg: tell()
+     * does not repeat a trial's extras, so they are kept from the ask */
+    dnnr_trial_extras seed_x, pot_x, cur_x;
     uint64_t key;
     phase ph;
     const char *na_reason; /* non-NULL: AutoTrainer does not apply (N/A) */
@@ -153,10 +156,12 @@ static void end_run(dnnr_searcher *s, const char *verdict, const char *detail)
         s->ph = PH_DONE;
 }
 
-static void begin_problem(dnnr_searcher *s, const finding *d, const dnnr_value *cfg)
+static void begin_problem(dnnr_searcher *s, const finding *d, const dnnr_value *cfg,
+                          const dnnr_trial_extras *x)
 {
     s->seed = *d;
     memcpy(s->seed_cfg, cfg, s->n * sizeof *cfg);
+    s->seed_x = *x;
     s->n_steps = at_order(s->o.strategy, d->problem, s->steps);
     s->step = s->try_index = 0;
     s->have_pot = 0;
@@ -182,14 +187,14 @@ static void end_problem(dnnr_searcher *s)
     }
     add_text(s, "round %s: the best potential%s becomes the seed; ", "ended", buf);
     finding next = s->pot;
-    begin_problem(s, &next, s->pot_cfg);
+    begin_problem(s, &next, s->pot_cfg, &s->pot_x);
 }
 
 static int ask_detection(dnnr_searcher *s, dnnr_trial_request *req)
 {
     memcpy(req->config, s->start, s->n * sizeof *req->config);
     req->flags = DNNR_TRIAL_INDICATORS | DNNR_TRIAL_KEEP_WEIGHTS;
-    req->warm_start = -1;
+    req->warm_start = -1; /* and no extras: the start configuration as it is */
     if (snprintf(s->note, sizeof s->note,
                  "AutoTrainer run %u: detection training of the start configuration (checks "
                  "every %u epochs, gated rules from k >= %.1f). %s",
@@ -220,11 +225,12 @@ static int next_attempt(dnnr_searcher *s, dnnr_trial_request *req)
             s->try_index = 0;
         }
         memcpy(s->cur_cfg, s->seed_cfg, s->n * sizeof *s->cur_cfg);
+        s->cur_x = s->seed_x;
         dnnr_rng rng;
         dnnr_rng_init(&rng, dnnr_rng_derive(dnnr_rng_derive(s->key, s->run), s->attempts++));
-        at_op_ctx c = {s->space, s->o.faithful, s->seed.problem, &rng};
+        at_op_ctx c = {s->space, s->o.faithful, s->seed.problem, &rng, DNNR_HAS(req, extras)};
         at_op_out out;
-        at_op_apply(&c, st.op, j, s->cur_cfg, &out);
+        at_op_apply(&c, st.op, j, s->cur_cfg, &s->cur_x, &out);
         char tag[64];
         snprintf(tag, sizeof tag, "%s#%u", at_op_name(st.op), j);
         if (out.outcome != AT_APPLIED) {
@@ -252,6 +258,8 @@ static int next_attempt(dnnr_searcher *s, dnnr_trial_request *req)
         memcpy(req->config, s->cur_cfg, s->n * sizeof *req->config);
         req->flags = DNNR_TRIAL_INDICATORS | DNNR_TRIAL_KEEP_WEIGHTS;
         req->warm_start = reinit ? -1 : s->seed.trial;
+        if (DNNR_HAS(req, extras))
+            req->extras = &s->cur_x; /* copied by the host when ask returns */
         /* Essentials first: the journal keeps 511 bytes; the host log gets
          * whatever does not fit. */
         if (snprintf(s->note, sizeof s->note,
@@ -329,7 +337,8 @@ static void tell_detection(dnnr_searcher *s, const dnnr_trial_result *res)
                  "AutoTrainer run %u: trial %llu reports %s at epoch %u [%s]", s->run,
                  (unsigned long long)res->trial_id, at_problem_name(d.problem), d.epoch, text);
     s->ph = PH_REPAIR;
-    begin_problem(s, &d, res->config);
+    const dnnr_trial_extras none = {.struct_size = sizeof none};
+    begin_problem(s, &d, res->config, &none);
 }
 
 static void tell_attempt(dnnr_searcher *s, const dnnr_trial_result *res)
@@ -360,6 +369,7 @@ static void tell_attempt(dnnr_searcher *s, const dnnr_trial_result *res)
         s->have_pot = 1;
         s->pot = d;
         memcpy(s->pot_cfg, res->config, s->n * sizeof *res->config);
+        s->pot_x = s->cur_x; /* the attempt in flight was this one (one at a time) */
     }
     if (s->o.paper_scheduling) { /* the paper: switch to the new problem now */
         s->step = s->n_steps;

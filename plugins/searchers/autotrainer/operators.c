@@ -1,15 +1,14 @@
 /* autotrainer: the repair operators as changes of a configuration (§5.1).
  *
  * AutoTrainer edits a Keras model and its training dictionary. Here a repair
- * can only change the values of the subject's search space, so each operator
- * is translated into parameter changes:
+ * changes the values of the subject's search space:
  *   hidden activations  = act<k> for every k below the highest (the output)
  *   hidden initialisers = ki<k> / bi<k> likewise
- *   optimiser, lr, batch size = the `optimizer`, `lr`, `batch_size` parameters.
- * What the space cannot say (batch normalisation, gradient clipping,
- * momentum, a learning-rate schedule, a noise layer, activations missing from
- * the vocabulary) is "not applicable": the operator is skipped without a
- * retraining and README.md lists what the SDK would need.
+ *   optimiser, lr, batch size = the `optimizer`, `lr`, `batch_size` parameters,
+ * and, through the SDK 1.2 trial extras, what the space cannot say: batch
+ * normalisation, gradient clipping, SGD momentum, ReduceLROnPlateau and
+ * GaussianNoise. Activations missing from the vocabulary stay "not
+ * applicable": the operator is skipped without a retraining.
  */
 #include <math.h>
 #include <stdio.h>
@@ -280,7 +279,10 @@ static void lr_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, at_op_out 
              c->problem == AT_SC ? "x" : "/", j);
 }
 
-static int set_optimizer(const dnnr_space *s, dnnr_value *config, const char *name, double lr)
+/* A new optimiser object with Keras defaults: the old one's clipvalue and
+ * momentum go with it (the original builds e.g. Adam() afresh). */
+static int set_optimizer(const dnnr_space *s, dnnr_value *config, dnnr_trial_extras *x,
+                         const char *name, double lr)
 {
     int i = at_param_index(s, "optimizer");
     int ch = i >= 0 ? at_choice_index(s->params[i], name) : -1;
@@ -288,10 +290,105 @@ static int set_optimizer(const dnnr_space *s, dnnr_value *config, const char *na
         return -1;
     config[i].i = ch;
     set_lr(s, config, lr); /* an lr outside the space keeps the old one */
+    x->clipvalue = 0;
+    x->momentum = 0;
     return 0;
 }
 
-static void optimizer_op(const at_op_ctx *c, dnnr_value *config, at_op_out *out)
+/* A uniform draw in [lo, hi] rounded to 2 decimals, as the original's round(.., 2). */
+static double draw2(dnnr_rng *rng, double lo, double hi)
+{
+    return round((lo + (hi - lo) * dnnr_rng_uniform(rng)) * 100) / 100;
+}
+
+/* bn (S1): BatchNormalization after every hidden dense/conv layer's output. */
+static void bn_op(const at_op_ctx *c, dnnr_trial_extras *x, at_op_out *out)
+{
+    if (!c->extras) {
+        na(out, AT_NA_OPERATOR, "not expressible: batch norm (host SDK < 1.2)");
+        return;
+    }
+    if (x->batchnorm == DNNR_BN_AFTER_HIDDEN) { /* "unless one already follows" */
+        out->unchanged = 1;
+        snprintf(out->what, sizeof out->what, "batch norm already after the hidden layers: "
+                                              "retrains unchanged (as the original)");
+        return;
+    }
+    x->batchnorm = DNNR_BN_AFTER_HIDDEN;
+    snprintf(out->what, sizeof out->what,
+             "+BatchNormalization after each hidden dense/conv output (fresh)");
+}
+
+/* gradient (S3): same optimiser plus clipvalue c ~ U[9, 10]. */
+static void gradient_op(const at_op_ctx *c, dnnr_trial_extras *x, at_op_out *out)
+{
+    double v = draw2(c->rng, 9, 10);
+    if (!c->extras) {
+        na(out, AT_NA_OPERATOR, "not expressible: clipvalue (host SDK < 1.2)");
+        return;
+    }
+    if (x->clipvalue > 0) {
+        na(out, AT_NA_OPERATOR, "the optimiser already clips");
+        return;
+    }
+    x->clipvalue = v;
+    snprintf(out->what, sizeof out->what, "clipvalue->%.2f", v);
+}
+
+/* momentum (S7): SGD(lr 0.01, momentum m ~ U[0.01, 0.9]). */
+static void momentum_op(const at_op_ctx *c, dnnr_value *config, dnnr_trial_extras *x,
+                        at_op_out *out)
+{
+    double m = draw2(c->rng, 0.01, 0.9);
+    if (!c->extras) {
+        na(out, AT_NA_OPERATOR, "not expressible: momentum (host SDK < 1.2)");
+        return;
+    }
+    if (set_optimizer(c->space, config, x, "sgd", 0.01) < 0) {
+        na(out, AT_NA_OPERATOR, "sgd not a choice");
+        return;
+    }
+    x->momentum = m;
+    snprintf(out->what, sizeof out->what, "optimizer->sgd, lr->0.01, momentum->%.2f", m);
+}
+
+/* ReduceLR (S6) and GN: the faithful mode keeps the original's no-ops;
+ * otherwise they become real through the extras. */
+static void reducelr_op(const at_op_ctx *c, dnnr_trial_extras *x, at_op_out *out)
+{
+    if (c->faithful) {
+        out->unchanged = 1;
+        snprintf(out->what, sizeof out->what, "retrains unchanged (the original's ReduceLR no-op)");
+    } else if (!c->extras) {
+        na(out, AT_NA_OPERATOR, "not expressible: lr schedule (host SDK < 1.2)");
+    } else if (x->reduce_lr_factor > 0) {
+        na(out, AT_NA_OPERATOR, "ReduceLROnPlateau already present");
+    } else {
+        x->reduce_lr_factor = 0.2; /* the original's callback: val_loss, 0.2, 5, 0.001 */
+        x->reduce_lr_patience = 5;
+        x->reduce_lr_min = 0.001;
+        snprintf(out->what, sizeof out->what,
+                 "+ReduceLROnPlateau(factor 0.2, patience 5, min_lr 0.001)");
+    }
+}
+
+static void gn_op(const at_op_ctx *c, dnnr_trial_extras *x, at_op_out *out)
+{
+    if (c->faithful) {
+        out->unchanged = 1;
+        snprintf(out->what, sizeof out->what, "retrains unchanged (the original's GN no-op)");
+    } else if (!c->extras) {
+        na(out, AT_NA_OPERATOR, "not expressible: GaussianNoise (host SDK < 1.2)");
+    } else if (x->gaussian_noise > 0) {
+        na(out, AT_NA_OPERATOR, "GaussianNoise already present");
+    } else {
+        x->gaussian_noise = 0.1;
+        snprintf(out->what, sizeof out->what, "+GaussianNoise(0.1) on the input");
+    }
+}
+
+static void optimizer_op(const at_op_ctx *c, dnnr_value *config, dnnr_trial_extras *x,
+                         at_op_out *out)
 {
     static const char *const pool[5] = {"sgd", "adam", "nadam", "adamax", "rmsprop"};
     const char *cur = optimizer_name(c->space, config);
@@ -302,14 +399,15 @@ static void optimizer_op(const at_op_ctx *c, dnnr_value *config, at_op_out *out)
             cand[n++] = pool[k];
     const char *pick = cand[dnnr_rng_below(c->rng, n)];
     double lr = strcmp(pick, "sgd") ? 0.001 : 0.01; /* Keras defaults */
-    if (set_optimizer(c->space, config, pick, lr) < 0) {
+    if (set_optimizer(c->space, config, x, pick, lr) < 0) {
         na(out, AT_NA_TRY, "drawn optimiser not a choice");
         return;
     }
     snprintf(out->what, sizeof out->what, "optimizer->%s, lr->%g", pick, lr);
 }
 
-void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config, at_op_out *out)
+void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config,
+                 dnnr_trial_extras *x, at_op_out *out)
 {
     *out = (at_op_out){.outcome = AT_APPLIED};
     switch (op) {
@@ -326,10 +424,10 @@ void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config, a
         leaky_op(c, j, config, out);
         return;
     case AT_OP_BN:
-        na(out, AT_NA_OPERATOR, "not expressible: batch norm");
+        bn_op(c, x, out);
         return;
     case AT_OP_GRADIENT:
-        na(out, AT_NA_OPERATOR, "not expressible: clipvalue");
+        gradient_op(c, x, out);
         return;
     case AT_OP_INITIAL:
         initial_op(c, config, out);
@@ -341,34 +439,24 @@ void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config, a
         lr_op(c, j, config, out);
         return;
     case AT_OP_REDUCELR:
-        if (c->faithful) {
-            out->unchanged = 1;
-            snprintf(out->what, sizeof out->what,
-                     "retrains unchanged (the original's ReduceLR no-op)");
-        } else
-            na(out, AT_NA_OPERATOR, "not expressible: lr schedule");
+        reducelr_op(c, x, out);
         return;
     case AT_OP_ADAM:
         if (!strcmp(optimizer_name(c->space, config), "adam"))
             na(out, AT_NA_OPERATOR, "already Adam");
-        else if (set_optimizer(c->space, config, "adam", 0.001) < 0)
+        else if (set_optimizer(c->space, config, x, "adam", 0.001) < 0)
             na(out, AT_NA_OPERATOR, "adam not a choice");
         else
             snprintf(out->what, sizeof out->what, "optimizer->adam, lr->0.001");
         return;
     case AT_OP_MOMENTUM:
-        na(out, AT_NA_OPERATOR, "not expressible: momentum");
+        momentum_op(c, config, x, out);
         return;
     case AT_OP_OPTIMIZER:
-        optimizer_op(c, config, out);
+        optimizer_op(c, config, x, out);
         return;
     case AT_OP_GN:
-        if (c->faithful) {
-            out->unchanged = 1;
-            snprintf(out->what, sizeof out->what,
-                     "retrains unchanged (the original's GN no-op)");
-        } else
-            na(out, AT_NA_OPERATOR, "not expressible: GaussianNoise");
+        gn_op(c, x, out);
         return;
     case AT_N_OPS:
         break;

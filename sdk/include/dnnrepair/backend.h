@@ -58,6 +58,10 @@
  *  DROPOUT_FWD          0:x[count], alpha = rate        x, y, mask (float, 0 or
  *                       run args: key, counter          1/(1-rate) per element)
  *  DROPOUT_BWD          same                            dy, mask, dx
+ *  GRAD_CLIP (1.2)      0:w[count], alpha = c > 0,      w, g, penalty (penalty as
+ *                       l1 = scalar[0], l2 = scalar[1]  UPDATE's, when l1 or l2)
+ *                       g = clip(g + l1 sign(w) + 2 l2 w, -c, c) in place; the
+ *                       engine then updates with l1 = l2 = 0
  *
  * Dropout keeps element i when a uniform draw u_i >= rate, where u_i comes
  * from word i % 4 of dnnr_philox4x32(key, counter + i / 4) (24-bit uniform):
@@ -91,6 +95,7 @@ typedef enum dnnr_op {
     DNNR_OP_DROPOUT_FWD = 15,
     DNNR_OP_DROPOUT_BWD = 16,
     DNNR_OP_CONV_FWD_ACT = 17,
+    DNNR_OP_GRAD_CLIP = 18, /**< @since 1.2 */
 } dnnr_op;
 
 /** Element-wise functions (Keras activations). @since 1.0 */
@@ -129,6 +134,7 @@ typedef enum dnnr_pool_alg {
  *            (1 - beta2^t), mu_t = scalar[4], mu_t1 = scalar[5]:
  *            m_bar = (1-mu_t) g'/c1 + mu_t1 s1/c2;
  *            w -= lr m_bar / (sqrt(s2/c3) + eps)
+ *  SGD_MOMENTUM (1.2): s1 = a s1 - lr g'; w += s1   (a = momentum)
  * where a = alpha, b = beta, eps = epsilon of the desc.
  * @since 1.0
  */
@@ -140,6 +146,7 @@ typedef enum dnnr_update_alg {
     DNNR_UPDATE_ADAM = 4,
     DNNR_UPDATE_ADAMAX = 5,
     DNNR_UPDATE_NADAM = 6,
+    DNNR_UPDATE_SGD_MOMENTUM = 7, /**< @since 1.2 */
 } dnnr_update_alg;
 
 /** A device buffer; defined by the backend. */

@@ -28,6 +28,13 @@ typedef struct dnnr_cell {
     uint32_t n_repeats;
     const double *patched_values;     /**< final value per repeat */
     const dnnr_value *const *patches; /**< best patch per repeat; entries may be NULL */
+    /**
+     * @since 1.2. Per repeat: the edits the patch's trial extras make beyond
+     * its configuration (dnnr_trial_extras: batch norm, clipping, momentum,
+     * noise, a schedule; one each), 0 = none; NULL when unknown. Read only
+     * when struct_size covers it.
+     */
+    const uint32_t *patch_edits;
 } dnnr_cell;
 
 /** Where compute() writes its columns. @since 1.0 */

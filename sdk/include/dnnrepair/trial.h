@@ -25,6 +25,48 @@ enum dnnr_trial_flags {
     DNNR_TRIAL_KEEP_WEIGHTS = 1u << 1,
 };
 
+/** Where dnnr_trial_extras::batchnorm inserts layers. @since 1.2 */
+typedef enum dnnr_bn_placement {
+    DNNR_BN_NONE = 0,
+    /**
+     * After the output (after a fused activation) of every dense and
+     * convolution layer except the model's last layer, unless a batch
+     * normalisation already follows it (AutoTrainer v1's placement).
+     */
+    DNNR_BN_AFTER_HIDDEN = 1,
+} dnnr_bn_placement;
+
+/**
+ * Training and model edits on top of the configuration, for repairs the
+ * search space cannot express (AutoTrainer's operators). Zero members mean
+ * "no edit", so a zeroed struct changes nothing. Keras (TF 2.3) semantics:
+ *  - batchnorm: BatchNormalization(momentum 0.99, epsilon 1e-3), gamma 1,
+ *    beta 0, moving mean 0, moving variance 1; batch statistics in
+ *    training, moving statistics in inference. A warm start loads the old
+ *    layers' weights and leaves the inserted layers fresh.
+ *  - clipvalue > 0: every gradient (regulariser terms included) is clipped
+ *    element-wise to [-c, c] before the optimiser, and so are the indicator
+ *    gradients (the optimiser's clipvalue).
+ *  - momentum > 0: SGD(momentum = m): v = m v - lr g; w += v. Only with the
+ *    sgd optimiser (a trial asking it of another one is INVALID).
+ *  - gaussian_noise > 0: GaussianNoise(stddev) on the model's input, in
+ *    training only.
+ *  - reduce_lr_factor in (0, 1): ReduceLROnPlateau(factor, patience,
+ *    min_lr, min_delta 1e-4, cooldown 0) on the validation loss, or on the
+ *    training loss when the subject holds out no validation data.
+ * @since 1.2
+ */
+typedef struct dnnr_trial_extras {
+    uint32_t struct_size;
+    uint32_t batchnorm; /**< dnnr_bn_placement */
+    double clipvalue;
+    double momentum;
+    double gaussian_noise;
+    double reduce_lr_factor;
+    uint32_t reduce_lr_patience;
+    double reduce_lr_min;
+} dnnr_trial_extras;
+
 /**
  * One trial the searcher wants run. The host fills trial_id and points config
  * at an array of space->n_params values; ask() MUST fill every entry of config
@@ -52,6 +94,12 @@ typedef struct dnnr_trial_request {
      */
     const void *monitor_state;
     uint32_t monitor_state_size;
+    /**
+     * @since 1.2. Edits on top of the configuration (copied when ask
+     * returns); NULL = none. The host journals them with the trial; tell()
+     * does not repeat them, the searcher keeps what it asked.
+     */
+    const dnnr_trial_extras *extras;
 } dnnr_trial_request;
 
 /** How a trial ended. @since 1.0 */

@@ -14,7 +14,7 @@
 #define DNNREPAIR_VERSION_H
 
 #define DNNR_SDK_VERSION_MAJOR 1
-#define DNNR_SDK_VERSION_MINOR 1
+#define DNNR_SDK_VERSION_MINOR 2
 
 /** Both parts in one comparable number: major * 1000 + minor. */
 #define DNNR_SDK_VERSION_NUMBER (DNNR_SDK_VERSION_MAJOR * 1000 + DNNR_SDK_VERSION_MINOR)

@@ -409,9 +409,9 @@ static void bnorm_case(int64_t rows, int64_t cols, int training)
 
 static void update_cases(void)
 {
-    static const char *names[] = {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax",
-                                  "nadam"};
-    for (int alg = DNNR_UPDATE_SGD; alg <= DNNR_UPDATE_NADAM; alg++)
+    static const char *names[] = {"sgd",  "rmsprop", "adagrad", "adadelta",
+                                  "adam", "adamax",  "nadam",   "sgd momentum"};
+    for (int alg = DNNR_UPDATE_SGD; alg <= DNNR_UPDATE_SGD_MOMENTUM; alg++)
         for (int reg = 0; reg < 2; reg++) {
             char name[128];
             snprintf(name, sizeof name, "update %s%s, 5 steps (70,001 weights)", names[alg],
@@ -443,6 +443,29 @@ static void update_cases(void)
             p.steps[p.n_steps++] = s;
             check(&p);
         }
+}
+
+/* The optimiser's clipvalue (SDK 1.2): regulariser gradient, then the clamp. */
+static void clip_cases(void)
+{
+    for (int reg = 0; reg < 2; reg++) {
+        char name[128];
+        snprintf(name, sizeof name, "gradient clip 0.3%s (70,001 weights)", reg ? " + l1_l2" : "");
+        program p = prog(name, 1e-6, 1e-6);
+        const int64_t n = 70001;
+        int w = add_buf(&p, n, F_RAND, 0), g = add_buf(&p, n, F_RAND, 1),
+            pen = add_buf(&p, 1, F_ZERO, reg);
+        step s = mk(DNNR_OP_GRAD_CLIP);
+        s.d.n_dims[0] = 1;
+        s.d.dims[0][0] = n;
+        s.d.alpha = 0.3f;
+        s.d.scalar[0] = reg ? 0.01 : 0;
+        s.d.scalar[1] = reg ? 0.01 : 0;
+        int ops[3] = {w, g, pen};
+        set_ops(&s, reg ? 3 : 2, ops);
+        p.steps[p.n_steps++] = s;
+        check(&p);
+    }
 }
 
 static void dropout_case(int64_t n, float rate)
@@ -503,6 +526,7 @@ int main(void)
     bnorm_case(33, 50, 1);
     bnorm_case(33, 50, 0);
     update_cases();
+    clip_cases();
     dropout_case(100003, 0.25f);
     dropout_case(7, 0.5f);
     printf("%d of %d conformance cases agree with the onednn backend; %d not repeatable "
