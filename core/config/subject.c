@@ -1,5 +1,8 @@
 /* Reading subject files. The space section is a list of parameter groups;
- * `faulty` must give every parameter, `fix` only those it changes. */
+ * `faulty` must give every parameter, `fix` only those it changes. A
+ * parameter marked `pinned = true` is one the study could not search (a
+ * fault hard-coded in the model, such as R1's L1 regulariser): the template
+ * may name it and the fix may change it, but searchers never see it. */
 #include "config/subject.h"
 
 #include <math.h>
@@ -15,7 +18,8 @@ static const char *const subject_keys[] = {
 static const char *const fidelity_keys[] = {"kind", "min", "max", NULL};
 static const char *const metric_keys[] = {"name", "direction", NULL};
 static const char *const split_keys[] = {"test_size", "seed", NULL};
-static const char *const param_keys[] = {"name", "type", "choices", "lo", "hi", "log", "default", NULL};
+static const char *const param_keys[] = {"name", "type", "choices", "lo", "hi", "log", "default",
+                                         "pinned", NULL};
 
 const char *dnnr__task_name(dnnr_task task)
 {
@@ -96,16 +100,21 @@ static int read_split(dnnr_subject *s, dnnr_error *err)
     return rc;
 }
 
-/* One entry of `space`: { name; type; choices | lo, hi, log; default }. */
-static int read_param(dnnr_subject *s, const config_setting_t *g, dnnr_error *err)
+/* One entry of `space`: { name; type; choices | lo, hi, log; default; pinned }.
+ * Only entries whose `pinned` equals @p pinned are added (the first pass
+ * adds the searched parameters, the second the pinned ones). */
+static int read_param(dnnr_subject *s, const config_setting_t *g, int pinned, dnnr_error *err)
 {
     const char *name = NULL, *type = NULL;
+    int is_pinned = 0;
     int rc = dnnr__cfg_check_keys(g, s->file, "a space parameter", param_keys, err);
     if (!rc)
         rc = dnnr__cfg_string(g, "name", 1, s->file, &name, err);
     if (!rc)
         rc = dnnr__cfg_string(g, "type", 1, s->file, &type, err);
-    if (rc)
+    if (!rc)
+        rc = dnnr__cfg_bool(g, "pinned", 0, s->file, &is_pinned, err);
+    if (rc || is_pinned != pinned)
         return rc;
     dnnr_param p = {.struct_size = sizeof p, .name = name};
     char **choices = NULL;
@@ -218,27 +227,52 @@ static int read_values(dnnr_subject *s, const char *key, int complete, dnnr_valu
     return DNNR_OK;
 }
 
+/* The first @p n parameters of @p src (the searched ones). */
+static dnnr_space *space_head(const dnnr_space *src, uint32_t n)
+{
+    dnnr_space *s = dnnr__space_create();
+    for (uint32_t i = 0; s && i < n; i++) {
+        if (dnnr__space_add_param(s, src->params[i], NULL) != DNNR_OK) {
+            dnnr__space_destroy(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
 static int read_space(dnnr_subject *s, dnnr_error *err)
 {
     const config_setting_t *list = NULL;
     int rc = dnnr__cfg_member(config_root_setting(&s->cfg), "space", CONFIG_TYPE_LIST, 1, s->file,
                               &list, err);
-    for (int i = 0; !rc && i < config_setting_length(list); i++) {
-        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
-        if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-            return dnnr__cfg_error(err, DNNR_EINVAL, s->file, g,
-                                   "space: expected a list of { name = ...; type = ...; } groups");
-        rc = read_param(s, g, err);
+    /* Pinned parameters go last, so that a searched configuration is the
+     * head of a full one and the faulty values fill the rest. */
+    for (int pinned = 0; pinned < 2 && !rc; pinned++) {
+        for (int i = 0; !rc && i < config_setting_length(list); i++) {
+            const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+            if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+                return dnnr__cfg_error(err, DNNR_EINVAL, s->file, g,
+                                       "space: expected a list of { name = ...; type = ...; } "
+                                       "groups");
+            rc = read_param(s, g, pinned, err);
+        }
+        if (!pinned)
+            s->n_searched = s->space->n_params;
     }
     if (rc)
         return rc;
+    if (s->n_searched == 0 && s->space->n_params > 0)
+        return dnnr__cfg_error(err, DNNR_EINVAL, s->file, list,
+                               "space: every parameter is pinned; expected at least one searched "
+                               "parameter");
     if ((rc = read_values(s, "faulty", 1, &s->faulty, err)))
         return rc;
     /* The faulty value is each parameter's default, as the start of every run. */
     for (uint32_t k = 0; k < s->space->n_params; k++)
         ((dnnr_param *)s->space->params[k])->default_value = s->faulty[k];
-    /* Searchers get the study's space; a fix outside it widens only `space`. */
-    if (!(s->search_space = dnnr__space_copy(s->space)))
+    /* Searchers get the study's space, without the pinned parameters; a fix
+     * outside it (or changing a pinned parameter) widens only `space`. */
+    if (!(s->search_space = space_head(s->space, s->n_searched)))
         return dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
     return read_values(s, "fix", 0, &s->fix, err);
 }
@@ -365,6 +399,7 @@ int dnnr__subject_set_analytic(dnnr_subject *s, const dnnr_space *space, const d
         return rc;
     }
     dnnr_space *search = dnnr__space_copy(space);
+    s->n_searched = space->n_params;
     if (!search) {
         dnnr__space_destroy(copy);
         dnnr__free(values);
@@ -378,6 +413,12 @@ int dnnr__subject_set_analytic(dnnr_subject *s, const dnnr_space *space, const d
     s->faulty = values;
     s->optimum = optimum;
     return DNNR_OK;
+}
+
+int dnnr__subject_pinned(const dnnr_subject *s, const char *name)
+{
+    int k = s && s->space && name ? dnnr__space_find(s->space, name) : -1;
+    return k >= 0 && (uint32_t)k >= s->n_searched;
 }
 
 void dnnr__subject_destroy(dnnr_subject *s)

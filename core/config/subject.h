@@ -31,9 +31,14 @@ typedef struct dnnr_subject {
     /* From the file for DNN subjects; filled by the loader for analytic ones.
      * `search_space` is what searchers see; `space` is the same parameters
      * with reference-only values added (a fix outside the study's space), so
-     * every searched configuration is also a configuration of `space`. */
+     * every searched configuration is also a configuration of `space`.
+     * Pinned parameters (`pinned = true`: not searched, as a fault the study
+     * hard-coded) are the last ones of `space`; `search_space` holds the
+     * first n_searched, so a searched configuration is the head of a full
+     * one and the faulty values give the rest. */
     dnnr_space *search_space;
     dnnr_space *space;
+    uint32_t n_searched;
     dnnr_value *faulty;
     dnnr_value *fix; /* NULL when the file gives none */
     double optimum;  /* analytic: f*; NaN otherwise */
@@ -52,5 +57,7 @@ void dnnr__subject_destroy(dnnr_subject *s);
 int dnnr__subject_set_analytic(dnnr_subject *s, const dnnr_space *space, const dnnr_value *start,
                                double optimum, dnnr_error *err);
 const char *dnnr__task_name(dnnr_task task);
+/** Nonzero when @p name is a pinned parameter of @p s (in `space`, never searched). */
+int dnnr__subject_pinned(const dnnr_subject *s, const char *name);
 
 #endif

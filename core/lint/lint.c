@@ -68,9 +68,14 @@ void dnnr__lint_where_add(lint_where *w, const lint_ctx *c, int32_t spec_layer, 
     dnnr_template_field f;
     if (field_of(c, spec_layer, key, &tl, &f) != 0)
         return;
-    if (!f.param) {
-        if (!w->literal)
+    /* A pinned parameter is as fixed as a literal for a searcher; the
+     * message names it, since the fix (and --config) may still change it. */
+    int pinned = f.param && dnnr__subject_pinned(c->s, f.param);
+    if (!f.param || pinned) {
+        if (!w->literal) {
             w->literal = key;
+            w->pinned = pinned ? f.param : NULL;
+        }
         return;
     }
     for (uint32_t i = 0; i < w->n; i++)
@@ -134,8 +139,12 @@ void dnnr__lint_add(lint_ctx *c, const char *rule, double confidence, const lint
     f->layer = w->layer;
     for (uint32_t i = 0; i < w->n; i++)
         snprintf(f->params[f->n_params++], sizeof f->params[0], "%s", w->params[i]);
-    char suffix[96] = "";
-    if (w->n == 0 && w->literal)
+    char suffix[128] = "";
+    if (w->n == 0 && w->pinned)
+        snprintf(suffix, sizeof suffix,
+                 " ('%s' is the pinned parameter '%s', not searched: outside the search space)",
+                 w->literal, w->pinned);
+    else if (w->n == 0 && w->literal)
         snprintf(suffix, sizeof suffix, " ('%s' is fixed in the template: outside the search space)",
                  w->literal);
     /* The body gives way to the suffix: it says why no parameter is named. */

@@ -69,7 +69,8 @@ typedef struct lint_where {
     uint32_t line;
     uint32_t n;
     const char *params[4];
-    const char *literal; /* the key of the first involved field that is a literal */
+    const char *literal; /* the key of the first involved field that is a literal (or pinned) */
+    const char *pinned;  /* the pinned parameter that field names, NULL for a literal */
 } lint_where;
 
 /* Point at field @p key of spec layer @p spec_layer (-1: the training group,

@@ -56,7 +56,10 @@ static int add_subject(rep_model *m, const char *id, const dnnr_json *record)
     return (int)m->n_subjects++;
 }
 
-/* The subject's space from its record, so metric plugins can compare configurations. */
+/* The subject's space from its record, so metric plugins can compare
+ * configurations. Pinned parameters (never searched) are left out: patch
+ * complexity and Jaccard count the study's config columns, and a fix that
+ * changes only a pinned parameter then changes none, as the study saw it. */
 static void read_space(rep_subject *s, const dnnr_json *record)
 {
     const dnnr_json *params = dnnr__json_get(record, "params");
@@ -64,6 +67,9 @@ static void read_space(rep_subject *s, const dnnr_json *record)
     if (!s->space || !params)
         return;
     for (const dnnr_json *p = params->child; p; p = p->next) {
+        const dnnr_json *pinned = dnnr__json_get(p, "pinned");
+        if (pinned && pinned->type == DNNR_JSON_BOOL && pinned->number)
+            continue;
         const char *type = dnnr__json_str(p, "type");
         dnnr_param def = {.struct_size = sizeof def, .name = dnnr__json_str(p, "name")};
         const char *choices[256];

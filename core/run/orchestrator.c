@@ -62,11 +62,16 @@ static trial_slot *slot_new(run_state *run)
     trial_slot *slot = dnnr__alloc(1, sizeof *slot);
     if (!slot)
         return NULL;
-    slot->config = dnnr__alloc(run->rt->subject->space->n_params + 1, sizeof *slot->config);
+    const dnnr_subject *s = run->rt->subject;
+    slot->config = dnnr__alloc(s->space->n_params + 1, sizeof *slot->config);
     if (!slot->config) {
         dnnr__free(slot);
         return NULL;
     }
+    /* A searcher fills only the head (its search space): the pinned
+     * parameters behind it keep their faulty values. */
+    if (s->faulty)
+        memcpy(slot->config, s->faulty, s->space->n_params * sizeof *slot->config);
     slot->run = run;
     slot->trial = run->next_trial;
     slot->warm_start = -1;
@@ -926,6 +931,8 @@ static void format_subject(dnnr_buf *b, const dnnr_subject *s, double max_fideli
         dnnr__buf_printf(b, "%s{\"name\":", i ? "," : "");
         dnnr__json_string(b, p->name);
         dnnr__buf_printf(b, ",\"type\":\"%s\"", kinds[p->kind]);
+        if (i >= s->n_searched)
+            dnnr__buf_printf(b, "%s", ",\"pinned\":true");
         if (p->kind == DNNR_PARAM_CATEGORICAL) {
             dnnr__buf_printf(b, "%s", ",\"choices\":[");
             for (uint32_t c = 0; c < p->n_choices; c++) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfgutil.h"
 #include "host/host.h"
 #include "run/dnn_subject.h"
 #include "util/alloc.h"
@@ -60,8 +61,10 @@ int dnnr__subject_rt_open(dnnr_subject *s, const dnnr_registry *reg, const char 
                                  .subject_file = s->file, .data_dir = getenv("DNNR_DATA_DIR")};
         rc = rt->loader_iface->create(&init, &rt->loader);
         if (rc) {
+            /* The loader judged its options: point at the dataset group. */
             if (dnnr__host_option_error(rt->host, err) == DNNR_OK)
-                dnnr__error_set(err, rc, "%s: loader '%s': %s", s->file, s->loader,
+                dnnr__error_set(err, rc, "%s:%d: dataset: loader '%s': %s", s->file,
+                                dnnr__cfg_line(s->dataset), s->loader,
                                 dnnr__host_last_error(rt->host));
             /* A missing option is often a misspelt one: say so. */
             dnnr_error typo, first = *err;

@@ -45,4 +45,43 @@ cp "$tmp/out/report.md" "$tmp/report.md"
 rm "$tmp/out/report.md" "$tmp/out/summary.csv"
 "$bin" report "$tmp/out" || fail "report"
 cmp -s "$tmp/report.md" "$tmp/out/report.md" || fail "report not reproduced byte for byte"
+# A pinned parameter (a fault the study hard-coded, as R1's regulariser):
+# every trial a searcher proposes keeps its faulty value, the fix's
+# reference trainings use the fix's, and the journal marks it pinned.
+cat > "$tmp/pinned.cfg" <<CFG
+id = "pinned";
+task = "regression";
+metric = { name = "mae"; direction = "min"; };
+dataset = { loader = "synthetic"; generator = "d7"; };
+space = (
+  # Not the first choice: a tail left unfilled would read as 'l1'.
+  { name = "kr1"; type = "categorical"; choices = ["l1", "l2"]; pinned = true; },
+  { name = "lr"; type = "float"; lo = 0.0001; hi = 0.1; log = true; },
+  { name = "batch_size"; type = "categorical"; choices = ["8", "16"]; }
+);
+faulty = { kr1 = "l2"; lr = 0.01; batch_size = "16"; };
+fix = { kr1 = "None"; };
+model = ( { type = "dense"; units = 1; kernel_regularizer = "\$kr1"; } );
+training = { loss = "mean_squared_error"; optimizer = "sgd"; lr = "\$lr"; batch_size = "\$batch_size";
+             epochs = 2; };
+CFG
+cat > "$tmp/pinned_exp.cfg" <<CFG
+name = "pinned";
+subjects = ["$tmp/pinned.cfg"];
+searchers = ( "random" );
+budgets = [6];
+budget_mode = "evaluations";
+repeats = 1;
+eval_runs = 2;
+threads = 1;
+CFG
+"$bin" run "$tmp/pinned_exp.cfg" --out "$tmp/pinned_out" 2> "$tmp/log" || fail "pinned run: $(cat "$tmp/log")"
+j="$tmp/pinned_out/trials.jsonl"
+grep -q '"name":"kr1","type":"categorical","pinned":true' "$j" || fail "journal: kr1 not pinned"
+searched=$(grep '"searcher":"random"' "$j" | grep -c '"trial":' || true)
+test "$searched" -eq 6 || fail "pinned: $searched searched trials, expected 6"
+if grep '"searcher":"random"' "$j" | grep '"trial":' | grep -v '"kr1":"l2"' > /dev/null; then
+  fail "a searched trial changed the pinned parameter"
+fi
+grep '"trial":' "$j" | grep -q '"kr1":"None"' || fail "no fix reference training with kr1 = None"
 echo "1 passed, 0 failed"

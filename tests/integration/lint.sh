@@ -32,10 +32,18 @@ grep -q "softmax-single-unit" "$tmp/out" && fail "D1 fix still flagged: $(cat "$
 grep -q "softmax-single-unit" "$tmp/json" && fail "--config act3=sigmoid not applied"
 grep -q '"rule":"single-epoch"' "$tmp/json" || fail "D1 single epoch: $(cat "$tmp/json")"
 
-# R1: the fault is a literal regulariser, outside the search space.
+# R1: the fault is a regulariser pinned to 'l1', outside the search space;
+# the fix (kr1 = None) removes it.
 "$bin" lint "$subjects/R1.cfg" > "$tmp/out" 2> /dev/null || fail "lint R1"
-grep -Eq "^0\.75 +strong-regularizer +71 +- +kernel_regularizer 'l1'.*outside the search space" "$tmp/out" \
+grep -Eq "^0\.75 +strong-regularizer +73 +- +kernel_regularizer 'l1'.*pinned parameter 'kr1', not searched: outside the search space" "$tmp/out" \
   || fail "R1: $(cat "$tmp/out")"
+"$bin" lint "$subjects/R1.cfg" --values fix > "$tmp/out" 2> /dev/null || fail "lint R1 fix"
+grep -q "strong-regularizer" "$tmp/out" && fail "R1 fix still flagged: $(cat "$tmp/out")"
+
+# D9: the script's y_train / 255 (train_label_divisor) leaves one class to learn.
+"$bin" lint "$subjects/D9.cfg" > "$tmp/out" 2> /dev/null || fail "lint D9"
+grep -Eq "^0\.95 +single-class-labels +- +- +every training label is the same class" "$tmp/out" \
+  || fail "D9: $(cat "$tmp/out")"
 
 # D7: a data rule (a one-layer model's reach), skipped with --no-data.
 "$bin" lint "$subjects/D7.cfg" > "$tmp/out" 2> /dev/null || fail "lint D7"

@@ -64,6 +64,10 @@ static const bad_case bad_cases[] = {
      "unknown_param.cfg:13: fix: 'activation' is not a parameter of the space"},
     {"bad_fidelity.cfg", 0,
      "bad_fidelity.cfg:17: fidelity.kind: expected \"epochs\" or \"fraction\", got \"layers\""},
+    {"bad_pinned.cfg", 0, "bad_pinned.cfg:8: 'pinned': expected true or false, got a string"},
+    {"all_pinned.cfg", 0,
+     "all_pinned.cfg:5: space: every parameter is pinned; expected at least one searched "
+     "parameter"},
     {"duplicate_searcher.cfg", 1,
      "duplicate_searcher.cfg:3: searchers: label \"random\" is used twice (give one a `label`)"},
     {"bad_budget.cfg", 1, "bad_budget.cfg:4: budgets: element 2: expected a positive number"},
@@ -132,6 +136,37 @@ START_TEST(fix_outside_the_search_space)
 }
 END_TEST
 
+/* A pinned parameter (a fault the study hard-coded) belongs to `space`, after
+ * the searched ones whatever the file's order, and never to `search_space`;
+ * the fix may change it. */
+START_TEST(pinned_parameter)
+{
+    dnnr_subject *s = NULL;
+    dnnr_error err = {{0}};
+    ck_assert_msg(dnnr__subject_read(FIX "pinned_subject.cfg", &s, &err) == DNNR_OK, "%s",
+                  err.msg);
+    ck_assert_uint_eq(s->n_searched, 2);
+    ck_assert_uint_eq(s->search_space->n_params, 2);
+    ck_assert_str_eq(s->search_space->params[0]->name, "act");
+    ck_assert_str_eq(s->search_space->params[1]->name, "lr");
+    ck_assert_uint_eq(s->space->n_params, 3);
+    ck_assert_str_eq(s->space->params[2]->name, "kr1");
+    ck_assert_int_eq(dnnr__space_find(s->search_space, "kr1"), -1);
+    ck_assert(dnnr__subject_pinned(s, "kr1"));
+    ck_assert(!dnnr__subject_pinned(s, "act"));
+    ck_assert(!dnnr__subject_pinned(s, "nowhere"));
+    /* faulty: l1; the fix removes it, a value only `space` admits */
+    ck_assert_uint_eq(s->space->params[2]->n_choices, 2);
+    ck_assert_str_eq(s->space->params[2]->choices[s->faulty[2].i], "l1");
+    ck_assert_str_eq(s->space->params[2]->choices[s->fix[2].i], "None");
+    ck_assert_int_eq(s->fix[0].i, s->faulty[0].i);
+    ck_assert_double_eq(s->fix[1].f, 0.001);
+    /* the head of the faulty configuration is a searched configuration */
+    ck_assert_int_eq(dnnr__space_check_config(s->search_space, s->faulty, NULL), DNNR_OK);
+    dnnr__subject_destroy(s);
+}
+END_TEST
+
 START_TEST(experiment_defaults_and_paths)
 {
     dnnr_experiment *e = NULL;
@@ -173,6 +208,7 @@ static Suite *suite(void)
     tcase_add_test(tc, good_subject_parses);
     tcase_add_loop_test(tc, bad_file_messages, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, fix_outside_the_search_space);
+    tcase_add_test(tc, pinned_parameter);
     tcase_add_test(tc, experiment_defaults_and_paths);
     tcase_add_test(tc, subject_read_survives_out_of_memory);
     suite_add_tcase(s, tc);

@@ -305,6 +305,66 @@ START_TEST(channels_last_off_gives_rows_by_cols)
 }
 END_TEST
 
+/* rows = N keeps the first N images (and labels) of each file; a limit
+ * above a file's count keeps it whole. */
+START_TEST(rows_limits_each_file)
+{
+    make_tmpdir();
+    write_set(1);
+    char options[256];
+    snprintf(options, sizeof options, "dir = \"%s\"; rows = 2; one_hot = false;", tmpdir);
+    run r;
+    run_loader(&r, options, NULL, NULL);
+    ck_assert_msg(r.load_status == DNNR_OK, "%s", error_of(&r));
+    ck_assert_uint_eq(r.data.n_train, 2);
+    ck_assert_uint_eq(r.data.n_test, 2);
+    check_images(r.data.x_train, 2, 255.0f);
+    check_images(r.data.x_test, 2, 255.0f);
+    ck_assert_float_eq(r.data.y_train[1], 1.0f);
+    ck_assert_float_eq(r.data.y_test[1], 1.0f);
+    finish(&r);
+    snprintf(options, sizeof options, "dir = \"%s\"; rows = 4;", tmpdir);
+    run_loader(&r, options, NULL, NULL);
+    ck_assert_msg(r.load_status == DNNR_OK, "%s", error_of(&r));
+    ck_assert_uint_eq(r.data.n_train, 4);
+    ck_assert_uint_eq(r.data.n_test, N_TEST);
+    finish(&r);
+    remove_tmpdir();
+}
+END_TEST
+
+/* D9's preprocessing bugs: x_train / 255 with x_test raw, and y_train / 255
+ * (test labels as stored). */
+START_TEST(train_only_scaling_and_label_divisor)
+{
+    make_tmpdir();
+    write_set(1);
+    char options[256];
+    snprintf(options, sizeof options,
+             "dir = \"%s\"; normalise = true; normalise_test = false; one_hot = false; "
+             "train_label_divisor = 255.0;",
+             tmpdir);
+    run r;
+    run_loader(&r, options, NULL, NULL);
+    ck_assert_msg(r.load_status == DNNR_OK, "%s", error_of(&r));
+    check_images(r.data.x_train, N_TRAIN, 255.0f);
+    check_images(r.data.x_test, N_TEST, 1.0f);
+    for (uint64_t i = 0; i < N_TRAIN; i++)
+        ck_assert_float_eq(r.data.y_train[i], (float)((double)(i % 10) / 255.0));
+    ck_assert_float_eq(r.data.y_train[3], (float)(3.0 / 255.0));
+    for (uint64_t i = 0; i < N_TEST; i++)
+        ck_assert_float_eq(r.data.y_test[i], (float)(i % 10));
+    finish(&r);
+    /* normalise_test follows normalise unless set */
+    snprintf(options, sizeof options, "dir = \"%s\"; normalise = false;", tmpdir);
+    run_loader(&r, options, NULL, NULL);
+    ck_assert_msg(r.load_status == DNNR_OK, "%s", error_of(&r));
+    check_images(r.data.x_test, N_TEST, 1.0f);
+    finish(&r);
+    remove_tmpdir();
+}
+END_TEST
+
 START_TEST(unpacked_file_found_under_gz_name)
 {
     /* The files exist only without ".gz" (as LeCun's unpacked MNIST) */
@@ -592,6 +652,26 @@ START_TEST(bad_options_fail_create)
     ck_assert_int_eq(r.create_status, DNNR_EINVAL);
     ck_assert_ptr_nonnull(strstr(error_of(&r), "test_labels"));
     finish(&r);
+
+    run_loader(&r, "dir = \"/tmp\"; rows = -3;", NULL, NULL);
+    ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+    ck_assert_str_eq(error_of(&r), "rows = -3: expected 0 (all) or a positive count");
+    finish(&r);
+
+    run_loader(&r, "dir = \"/tmp\"; rows = \"many\";", NULL, NULL);
+    ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(error_of(&r), "rows"));
+    finish(&r);
+
+    run_loader(&r, "dir = \"/tmp\"; one_hot = false; train_label_divisor = 0.0;", NULL, NULL);
+    ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+    ck_assert_str_eq(error_of(&r), "train_label_divisor = 0: expected a positive number");
+    finish(&r);
+
+    run_loader(&r, "dir = \"/tmp\"; train_label_divisor = 255.0;", NULL, NULL);
+    ck_assert_int_eq(r.create_status, DNNR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(error_of(&r), "needs one_hot = false"));
+    finish(&r);
 }
 END_TEST
 
@@ -712,6 +792,8 @@ static Suite *idx_suite(void)
     tcase_add_test(good, loads_gzip_with_defaults);
     tcase_add_test(good, loads_plain_files_with_options);
     tcase_add_test(good, channels_last_off_gives_rows_by_cols);
+    tcase_add_test(good, rows_limits_each_file);
+    tcase_add_test(good, train_only_scaling_and_label_divisor);
     tcase_add_test(good, unpacked_file_found_under_gz_name);
     tcase_add_test(good, relative_dir_resolves_against_data_dir_then_subject);
     tcase_set_timeout(good, 10);

@@ -116,6 +116,34 @@ START_TEST(class_indices_raw_pixels_and_validation_drop)
 }
 END_TEST
 
+/* rows = N reads the first N training images (across batch files, stopping
+ * inside the second here) and the first N test images. */
+START_TEST(rows_limits_train_and_test)
+{
+    make_tmpdir();
+    write_set();
+    loader_run r;
+    loader_run_ok(&r, dnnr_plugin_cifar_entry,
+                  opts("train_files = \"b1.bin,b2.bin,missing.bin\"; rows = 4; one_hot = false;"));
+    const dnnr_dataset *d = &r.data;
+    ck_assert_uint_eq(d->n_train, 4);
+    ck_assert_uint_eq(d->n_test, 2);
+    int wrong = 0;
+    for (int k = 0; k < 4; k++)
+        wrong += wrong_pixels(d->x_train, k, k, 255.0f) + (d->y_train[k] != (float)k);
+    ck_assert_int_eq(wrong, 0);
+    loader_run_finish(&r);
+    loader_run_ok(&r, dnnr_plugin_cifar_entry, opts("train_files = \"b1.bin,b2.bin\"; rows = 1;"));
+    ck_assert_uint_eq(r.data.n_train, 1);
+    ck_assert_uint_eq(r.data.n_test, 1);
+    ck_assert_int_eq(wrong_pixels(r.data.x_test, 0, 100, 255.0f), 0);
+    loader_run_finish(&r);
+    loader_expect_error(dnnr_plugin_cifar_entry, opts("rows = -1;"),
+                        "rows = -1: expected 0 (all) or a positive count", NULL);
+    remove_tmpdir();
+}
+END_TEST
+
 /* A gzip IDX file of unsigned bytes: magic, dims, then value(i) for each byte. */
 static void write_idx_gz(const char *name, const uint32_t *dims, int n_dims, int labels)
 {
@@ -170,6 +198,13 @@ START_TEST(substitute_when_cifar_is_absent)
             }
     }
     ck_assert_int_eq(wrong, 0);
+    loader_run_finish(&r);
+    /* rows limits the substitute too */
+    snprintf(options, sizeof options, "substitute_dir = \"%s/fm\"; rows = 2;", tmpdir);
+    loader_run_start(&r, dnnr_plugin_cifar_entry, options, NULL, tmpdir);
+    ck_assert_msg(r.load_status == DNNR_OK, "%s", loader_run_error(&r));
+    ck_assert_uint_eq(r.data.n_train, 2);
+    ck_assert_uint_eq(r.data.n_test, 2);
     loader_run_finish(&r);
     /* an explicit dir that is missing is an error, never a silent substitute */
     loader_run_start(&r, dnnr_plugin_cifar_entry, "dir = \"cifar10\";", NULL, tmpdir);
@@ -255,6 +290,7 @@ static Suite *cifar_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, decodes_batches_channels_last);
     tcase_add_test(tc, class_indices_raw_pixels_and_validation_drop);
+    tcase_add_test(tc, rows_limits_train_and_test);
     tcase_add_test(tc, substitute_when_cifar_is_absent);
     tcase_add_test(tc, broken_batches_name_the_file);
     tcase_add_test(tc, decode_stops_at_bad_label);

@@ -137,6 +137,40 @@ START_TEST(category_files_split_at_separator_lines)
 }
 END_TEST
 
+/* rows = N keeps the head of each part of the split, with the columns of
+ * the whole corpus: the limited rows equal the first rows of a full load. */
+START_TEST(rows_keeps_the_head_of_each_part)
+{
+    make_tmpdir();
+    write_fortunes();
+    loader_run full, head;
+    loader_run_ok(&full, dnnr_plugin_textcat_entry,
+                  opts("num_words = 5; test_size = 0.3; one_hot = false;"));
+    loader_run_ok(&head, dnnr_plugin_textcat_entry,
+                  opts("num_words = 5; test_size = 0.3; one_hot = false; rows = 2;"));
+    ck_assert_uint_eq(full.data.n_train, 7);
+    ck_assert_uint_eq(head.data.n_train, 2);
+    ck_assert_uint_eq(head.data.n_test, 2);
+    ck_assert_uint_eq(head.data.shape[0], 5);
+    ck_assert_uint_eq(head.data.n_classes, 3);
+    ck_assert_mem_eq(head.data.x_train, full.data.x_train, 2 * 5 * sizeof(float));
+    ck_assert_mem_eq(head.data.y_train, full.data.y_train, 2 * sizeof(float));
+    ck_assert_mem_eq(head.data.x_test, full.data.x_test, 2 * 5 * sizeof(float));
+    ck_assert_mem_eq(head.data.y_test, full.data.y_test, 2 * sizeof(float));
+    loader_run_finish(&head);
+    /* a limit above a part's size keeps it whole */
+    loader_run_ok(&head, dnnr_plugin_textcat_entry,
+                  opts("num_words = 5; test_size = 0.3; one_hot = false; rows = 5;"));
+    ck_assert_uint_eq(head.data.n_train, 5);
+    ck_assert_uint_eq(head.data.n_test, 3);
+    loader_run_finish(&head);
+    loader_run_finish(&full);
+    loader_expect_error(dnnr_plugin_textcat_entry, opts("rows = -7;"),
+                        "rows = -7: expected 0 (all) or a positive count", NULL);
+    remove_tmpdir();
+}
+END_TEST
+
 START_TEST(category_folders_and_validation_drop)
 {
     make_tmpdir();
@@ -226,6 +260,7 @@ static Suite *textcat_suite(void)
     tcase_add_test(tc, tokenizer_follows_keras_rules);
     tcase_add_test(tc, tokenizer_grows_past_its_first_table);
     tcase_add_test(tc, category_files_split_at_separator_lines);
+    tcase_add_test(tc, rows_keeps_the_head_of_each_part);
     tcase_add_test(tc, category_folders_and_validation_drop);
     tcase_add_test(tc, broken_corpora_are_named);
     tcase_add_test(tc, damaged_corpora_never_crash);

@@ -19,6 +19,10 @@
  *   drop_validation       0 (keep all); f in (0, 1): keep only the train part
  *   drop_validation_seed  of train_test_split(f, seed) of the training set
  *                         (C1-C3: 0.2 and 0, leaving 40,000 images)
+ *   rows           0 = all; N: only the first N training and the first N
+ *                  test images are read (a quick subset, e.g. for a test
+ *                  that trains every subject once); drop_validation then
+ *                  splits those N
  *   substitute_dir "/usr/share/datasets/fashion-mnist"
  *   provenance     "original" / the substitute note
  * Samples are 32 x 32 x 3 (height, width, channels).
@@ -46,7 +50,7 @@ struct dnnr_loader {
     const char *train_files, *test_file, *provenance;
     int normalise, one_hot;
     double drop_validation;
-    int64_t drop_seed;
+    int64_t drop_seed, rows; /* rows 0: all */
     float *x[2], *y[2];
     uint64_t n[2];
     dnnr_dataset loaded;
@@ -91,6 +95,8 @@ static int read_options(dnnr_loader *l, const char **dir, const char **sub_dir)
     if (s == DNNR_OK)
         s = host->option_int(host->ctx, "drop_validation_seed", 0, &l->drop_seed);
     if (s == DNNR_OK)
+        s = host->option_int(host->ctx, "rows", 0, &l->rows);
+    if (s == DNNR_OK)
         s = host->option_string(host->ctx, "substitute_dir", CIFAR_SUBSTITUTE_DIR, sub_dir);
     if (s == DNNR_OK)
         s = host->option_string(host->ctx, "provenance", NULL, &provenance);
@@ -104,6 +110,11 @@ static int read_options(dnnr_loader *l, const char **dir, const char **sub_dir)
     }
     if (l->drop_seed < 0 || l->drop_seed > UINT32_MAX) {
         host->set_error(host->ctx, "drop_validation_seed: expected 0 to 4294967295");
+        return DNNR_EINVAL;
+    }
+    if (l->rows < 0) {
+        host->set_error(host->ctx, "rows = %" PRId64 ": expected 0 (all) or a positive count",
+                        l->rows);
         return DNNR_EINVAL;
     }
     if (!*l->train_files || !*l->test_file) {
@@ -176,6 +187,8 @@ static int read_batch(dnnr_loader *l, int part, const char *name, size_t name_le
         status = DNNR_EPARSE;
     }
     uint64_t n = len / CIFAR_RECORD_BYTES, before = l->n[part];
+    if (l->rows > 0 && before + n > (uint64_t)l->rows) /* read_part stops at the limit */
+        n = (uint64_t)l->rows - before;
     if (status == DNNR_OK) {
         float *x = host->realloc(host->ctx, l->x[part],
                                  (size_t)(before + n) * CIFAR_PIXELS * sizeof *x);
@@ -214,8 +227,8 @@ static int read_batch(dnnr_loader *l, int part, const char *name, size_t name_le
 static int read_part(dnnr_loader *l, int part, uint8_t **labels)
 {
     if (!l->dir)
-        return cifar_substitute_read(l->host, l->sub_dir, part, l->normalise, &l->x[part], labels,
-                                     &l->n[part]);
+        return cifar_substitute_read(l->host, l->sub_dir, part, l->normalise, (uint64_t)l->rows,
+                                     &l->x[part], labels, &l->n[part]);
     const char *list = part == 0 ? l->train_files : l->test_file;
     int status = DNNR_OK;
     while (status == DNNR_OK) {
@@ -226,7 +239,7 @@ static int read_part(dnnr_loader *l, int part, uint8_t **labels)
         while (len > 0 && list[len - 1] == ' ')
             len--;
         status = read_batch(l, part, list, len, labels);
-        if (!comma)
+        if (!comma || (l->rows > 0 && l->n[part] >= (uint64_t)l->rows))
             break;
         list = comma + 1;
     }

@@ -41,7 +41,7 @@ static void pad_and_copy(const uint8_t *grey, uint32_t rows, uint32_t cols, int 
 }
 
 int cifar_substitute_read(const dnnr_host *host, const char *dir, int part, int normalise,
-                          float **x, uint8_t **labels, uint64_t *n)
+                          uint64_t limit, float **x, uint8_t **labels, uint64_t *n)
 {
     *x = NULL;
     *labels = NULL;
@@ -66,6 +66,8 @@ int cifar_substitute_read(const dnnr_host *host, const char *dir, int part, int 
     uint64_t count = status == DNNR_OK ? h->dims[0] : 0;
     if (part == 0 && count > CIFAR_TRAIN_IMAGES)
         count = CIFAR_TRAIN_IMAGES;
+    if (limit && count > limit)
+        count = limit;
     for (uint64_t i = 0; status == DNNR_OK && i < count; i++) {
         if (lab.data[i] >= CIFAR_CLASSES) {
             host->set_error(host->ctx, "%s/%s: label %u of image %" PRIu64 ": expected 0 to 9",

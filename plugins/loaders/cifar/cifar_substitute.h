@@ -23,9 +23,10 @@
 
 /**
  * Read train (@p part 0) or test (1) images and labels from @p dir into
- * host arrays: *x (n x 32 x 32 x 3) and *labels (n, 0-9). Errors name the file.
+ * host arrays: *x (n x 32 x 32 x 3) and *labels (n, 0-9); at most @p limit
+ * images when it is not 0. Errors name the file.
  */
 int cifar_substitute_read(const dnnr_host *host, const char *dir, int part, int normalise,
-                          float **x, uint8_t **labels, uint64_t *n);
+                          uint64_t limit, float **x, uint8_t **labels, uint64_t *n);
 
 #endif

@@ -9,12 +9,22 @@
  *   train_images   "train-images-idx3-ubyte.gz"   train_labels "train-labels-idx1-ubyte.gz"
  *   test_images    "t10k-images-idx3-ubyte.gz"    test_labels  "t10k-labels-idx1-ubyte.gz"
  *   normalise      true: pixels / 255 as Keras scripts do; false: 0..255
+ *   normalise_test the test images' scaling; default: as `normalise`. D9's
+ *                  script scales x_train only: normalise_test = false keeps
+ *                  its raw 0..255 test images
+ *   train_label_divisor  1; d > 0: training labels become label / d (D9's
+ *                  bug y_train = y_train / 255; sparse cross-entropy then
+ *                  truncates them to class 0, as TensorFlow's cast does).
+ *                  Needs one_hot = false; test labels stay as stored
  *   one_hot        true: DNNR_TARGET_ONE_HOT rows of n_classes; false: class indices
  *   n_classes      10; every label must be below it
  *   channels_last  true: samples are rows x cols x 1 (Keras channels_last);
  *                  false: rows x cols
  *   flatten        false; true: samples are rows*cols vectors (as D4's
  *                  reshape(N, 784)), whatever channels_last says
+ *   rows           0 = all; N: only the first N images of the training file
+ *                  and the first N of the test file (a quick subset, e.g.
+ *                  for a test that trains every subject once)
  *   provenance     "original" when dir is set; unset dir: the substitute note
  */
 #include <inttypes.h>
@@ -39,8 +49,10 @@ struct dnnr_loader {
     const dnnr_host *host;
     char *dir; /* resolved folder, host memory */
     const char *names[N_PARTS];
-    int normalise, one_hot, channels_last, flatten;
+    int normalise, normalise_test, one_hot, channels_last, flatten;
     uint32_t n_classes;
+    int64_t rows;         /* 0: all */
+    double label_divisor; /* training labels only */
     const char *provenance;
     float *x[2], *y[2];  /* [0] train, [1] test; host memory */
     dnnr_dataset loaded; /* what load() handed out, for a repeated call */
@@ -69,6 +81,10 @@ static int read_options(dnnr_loader *l, const char **dir)
     if (status == DNNR_OK)
         status = host->option_bool(host->ctx, "normalise", 1, &l->normalise);
     if (status == DNNR_OK)
+        status = host->option_bool(host->ctx, "normalise_test", l->normalise, &l->normalise_test);
+    if (status == DNNR_OK)
+        status = host->option_float(host->ctx, "train_label_divisor", 1.0, &l->label_divisor);
+    if (status == DNNR_OK)
         status = host->option_bool(host->ctx, "one_hot", 1, &l->one_hot);
     if (status == DNNR_OK)
         status = host->option_bool(host->ctx, "channels_last", 1, &l->channels_last);
@@ -76,6 +92,8 @@ static int read_options(dnnr_loader *l, const char **dir)
         status = host->option_bool(host->ctx, "flatten", 0, &l->flatten);
     if (status == DNNR_OK)
         status = host->option_int(host->ctx, "n_classes", 10, &n_classes);
+    if (status == DNNR_OK)
+        status = host->option_int(host->ctx, "rows", 0, &l->rows);
     if (status == DNNR_OK) {
         const char *dflt = (*dir && **dir) ? "original" : IDX_SUBSTITUTE_NOTE;
         status = host->option_string(host->ctx, "provenance", dflt, &l->provenance);
@@ -88,6 +106,22 @@ static int read_options(dnnr_loader *l, const char **dir)
         return DNNR_EINVAL;
     }
     l->n_classes = (uint32_t)n_classes;
+    if (!(l->label_divisor > 0 && l->label_divisor < 1e300)) {
+        host->set_error(host->ctx, "train_label_divisor = %g: expected a positive number",
+                        l->label_divisor);
+        return DNNR_EINVAL;
+    }
+    if (l->label_divisor != 1.0 && l->one_hot) {
+        host->set_error(host->ctx, "train_label_divisor = %g needs one_hot = false: a divided "
+                                   "label is no class index to one-hot encode",
+                        l->label_divisor);
+        return DNNR_EINVAL;
+    }
+    if (l->rows < 0) {
+        host->set_error(host->ctx, "rows = %" PRId64 ": expected 0 (all) or a positive count",
+                        l->rows);
+        return DNNR_EINVAL;
+    }
     for (int p = 0; p < N_PARTS; p++) {
         if (!l->names[p] || !*l->names[p]) {
             host->set_error(host->ctx, "%s is empty: expected a file name", part_option[p]);
@@ -134,26 +168,29 @@ static int read_part(dnnr_loader *l, int part, idx_array *array)
     return status;
 }
 
-static int images_to_floats(dnnr_loader *l, const idx_array *images, float **out)
+/* The first @p count images as floats, scaled when @p normalise. */
+static int images_to_floats(dnnr_loader *l, const idx_array *images, uint64_t count, int normalise,
+                            float **out)
 {
     const dnnr_host *host = l->host;
-    uint64_t n = images->header.payload_bytes;
-    float *x = host->alloc(host->ctx, n, sizeof *x);
+    uint64_t n = count * images->header.dims[1] * images->header.dims[2];
+    float *x = host->alloc(host->ctx, n ? n : 1, sizeof *x);
     if (!x) {
         host->set_error(host->ctx, "out of memory for %" PRIu64 " pixels", n);
         return DNNR_ENOMEM;
     }
     /* float32 division, as numpy's x.astype('float32') / 255 computes it */
     for (uint64_t i = 0; i < n; i++)
-        x[i] = l->normalise ? (float)images->data[i] / 255.0f : (float)images->data[i];
+        x[i] = normalise ? (float)images->data[i] / 255.0f : (float)images->data[i];
     *out = x;
     return DNNR_OK;
 }
 
-static int labels_to_floats(dnnr_loader *l, const idx_array *labels, int part, float **out)
+/* The first @p n labels as targets, divided by @p divisor (1: as stored). */
+static int labels_to_floats(dnnr_loader *l, const idx_array *labels, int part, uint64_t n,
+                            double divisor, float **out)
 {
     const dnnr_host *host = l->host;
-    uint64_t n = labels->header.dims[0];
     uint32_t y_dim = l->one_hot ? l->n_classes : 1;
     for (uint64_t i = 0; i < n; i++) {
         if (labels->data[i] >= l->n_classes) {
@@ -165,7 +202,7 @@ static int labels_to_floats(dnnr_loader *l, const idx_array *labels, int part, f
             return DNNR_EPARSE;
         }
     }
-    float *y = host->alloc(host->ctx, n * y_dim, sizeof *y);
+    float *y = host->alloc(host->ctx, n ? n * y_dim : 1, sizeof *y);
     if (!y) {
         host->set_error(host->ctx, "out of memory for %" PRIu64 " labels", n);
         return DNNR_ENOMEM;
@@ -173,8 +210,8 @@ static int labels_to_floats(dnnr_loader *l, const idx_array *labels, int part, f
     for (uint64_t i = 0; i < n; i++) {
         if (l->one_hot)
             y[i * y_dim + labels->data[i]] = 1.0f; /* alloc zeroes the rest */
-        else
-            y[i] = (float)labels->data[i];
+        else /* numpy divides in float64; Keras then feeds float32 */
+            y[i] = (float)((double)labels->data[i] / divisor);
     }
     *out = y;
     return DNNR_OK;
@@ -205,12 +242,17 @@ static int load_half(dnnr_loader *l, int half, idx_header *image_header, uint64_
     status = read_part(l, images_part + 1, &labels);
     if (status == DNNR_OK)
         status = check_counts(l, images_part, &images, &labels);
+    uint64_t n = images.header.dims[0];
+    if (l->rows > 0 && (uint64_t)l->rows < n)
+        n = (uint64_t)l->rows;
     if (status == DNNR_OK)
-        status = images_to_floats(l, &images, &l->x[half]);
+        status = images_to_floats(l, &images, n, half == 0 ? l->normalise : l->normalise_test,
+                                  &l->x[half]);
     if (status == DNNR_OK)
-        status = labels_to_floats(l, &labels, images_part + 1, &l->y[half]);
+        status = labels_to_floats(l, &labels, images_part + 1, n,
+                                  half == 0 ? l->label_divisor : 1.0, &l->y[half]);
     *image_header = images.header;
-    *count = images.header.dims[0];
+    *count = n;
     idx_array_release(l->host, &images);
     idx_array_release(l->host, &labels);
     return status;

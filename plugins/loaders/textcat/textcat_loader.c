@@ -22,6 +22,12 @@
  *   drop_validation, drop_validation_seed: 0 and 42; R1-R7 trained on the
  *                train part of a further (0.2, 42) split of the training set
  *   one_hot      true: one-hot rows over the categories; false: indices
+ *   rows         0 = all; N: only the first N texts of the split's train part
+ *                and the first N of its test part (both in the split's
+ *                shuffled order, so every category can occur); the
+ *                vocabulary is still fitted as fit_on says and
+ *                drop_validation then splits the N training texts. A quick
+ *                subset, e.g. for a test that trains every subject once
  *   provenance   "original" with `dir`, the substitute note without
  *
  * The fortunes default, as Debian 12's fortunes 1:1.99.1-7.3 holds it: 43
@@ -53,7 +59,7 @@ struct dnnr_loader {
     char *dir;
     textcat_corpus_options corpus_opt;
     const char *fit_on, *provenance;
-    int64_t num_words, seed, drop_seed;
+    int64_t num_words, seed, drop_seed, rows; /* rows 0: all */
     double test_size, drop_validation;
     int one_hot;
     float *x[2], *y[2];
@@ -106,6 +112,8 @@ static int read_options(dnnr_loader *l, const char **dir)
     if (s == DNNR_OK)
         s = host->option_bool(host->ctx, "one_hot", 1, &l->one_hot);
     if (s == DNNR_OK)
+        s = host->option_int(host->ctx, "rows", 0, &l->rows);
+    if (s == DNNR_OK)
         s = host->option_string(host->ctx, "provenance",
                                 has_dir ? "original" : TEXTCAT_SUBSTITUTE_NOTE, &l->provenance);
     if (s != DNNR_OK)
@@ -127,6 +135,11 @@ static int read_options(dnnr_loader *l, const char **dir)
         problem = "seed, drop_validation_seed: expected 0 to 4294967295";
     if (problem) {
         host->set_error(host->ctx, "%s", problem);
+        return DNNR_EINVAL;
+    }
+    if (l->rows < 0) {
+        host->set_error(host->ctx, "rows = %" PRId64 ": expected 0 (all) or a positive count",
+                        l->rows);
         return DNNR_EINVAL;
     }
     return DNNR_OK;
@@ -237,12 +250,18 @@ static int textcat_load(dnnr_loader *l, dnnr_dataset *out)
         status = (v = textcat_vocab_create(host)) ? DNNR_OK : DNNR_ENOMEM;
     if (status == DNNR_OK)
         status = fit_vocabulary(l, &c, &s, v);
+    /* The row limit takes the head of each part, after the vocabulary is
+     * fitted, so the columns mean what they mean on the whole corpus. */
+    uint64_t n_train = s.n_train, n_test = s.n_test;
+    if (l->rows > 0) {
+        n_train = n_train < (uint64_t)l->rows ? n_train : (uint64_t)l->rows;
+        n_test = n_test < (uint64_t)l->rows ? n_test : (uint64_t)l->rows;
+    }
     if (status == DNNR_OK)
-        status = vectorise(l, &c, v, s.train, s.n_train, 0);
+        status = vectorise(l, &c, v, s.train, n_train, 0);
     if (status == DNNR_OK)
-        status = vectorise(l, &c, v, s.test, s.n_test, 1);
+        status = vectorise(l, &c, v, s.test, n_test, 1);
     uint32_t y_dim = l->one_hot ? c.n_categories : 1;
-    uint64_t n_train = s.n_train;
     if (status == DNNR_OK && l->drop_validation > 0)
         status = row_split_keep_train(host, "training texts", &l->x[0], (uint64_t)l->num_words,
                                       &l->y[0], y_dim, &n_train, l->drop_validation,
@@ -254,7 +273,7 @@ static int textcat_load(dnnr_loader *l, dnnr_dataset *out)
         d->rank = 1;
         d->shape[0] = (uint32_t)l->num_words;
         d->n_train = n_train;
-        d->n_test = s.n_test;
+        d->n_test = n_test;
         d->x_train = l->x[0];
         d->x_test = l->x[1];
         d->y_train = l->y[0];
