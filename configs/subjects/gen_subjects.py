@@ -89,14 +89,14 @@ DATASETS = {
           ["Train on 40,000 of the 50,000 training images: the (0.2, seed 0) 'validation'",
            "part was never used. Without cifar-10-batches-bin the loader falls back to",
            "Fashion-MNIST padded to 32x32x3 and says so."]),
-    "U": ('{ loader = "eyes"; generator = "unityeyes"; drop_tail = 0.1; }',
-          "substitute: procedural UnityEyes-like eye images (eyes/unityeyes) for DeepCrime's "
-          "UnityEyes arrays (not available offline); head pose not used",
+    "U": ('{ loader = "eyes"; generator = "unityeyes"; head_pose = "append"; drop_tail = 0.1; }',
+          "substitute: procedural UnityEyes-like eye images and head poses (eyes/unityeyes) for "
+          "DeepCrime's UnityEyes arrays (not available offline)",
           ["drop_tail = 0.1: Keras' validation_split = 0.1 held the last 10% of the",
-           "training arrays out of training. NOT EXPRESSIBLE: DeepCrime's model has a",
-           "second input (head pose, 2 values) concatenated before the last Dense; the",
-           "engine takes one input tensor, so this model sees the image only (the eyes",
-           "loader's head_pose = \"drop\"; in its model the gaze is readable from the image)."]),
+           "training arrays out of training. head_pose = \"append\": each sample row is the",
+           "36x60x1 image then the head pose (pitch, yaw), DeepCrime's two inputs; the",
+           "model's first layer reads them apart and its concatenate layer joins the head",
+           "pose with the image branch before the last Dense, as Concatenate([head_pose, x])."]),
     "M": ('{ loader = "idx"; normalise = true; one_hot = true; channels_last = true; }',
           "substitute: " + IDX_NOTE,
           ["For MNIST: its four IDX files in $DNNR_DATA_DIR/mnist and dir = \"mnist\";"]),
@@ -181,8 +181,6 @@ GAPS = [
     "`kernel_regularizer` names them, searchers never see them (the study could not change "
     "them), and the fix sets them to None, so the Fix reference trainings train the model "
     "without the regulariser (R1 was validated so).",
-    "**Two-input models** (U1-U8: head pose concatenated before the last Dense): the engine "
-    "takes one input tensor; the U files use the image only (eyes loader head_pose = \"drop\").",
     "**Original data sets** are not available offline: MNIST (Fashion-MNIST stands in), "
     "CIFAR-10 (Fashion-MNIST padded to 32x32x3), Reuters (Debian fortunes, 43 categories), "
     "UnityEyes (procedural eyes), Higgs (a Higgs-shaped synthetic table, synthetic `d2`), "
@@ -455,15 +453,29 @@ def model_lines(s):
     pins = pinned(s)
     lines = ["model = ("]
     blocks = []
+    inputs = [l for l in s["layers"] if l["type"] == "Input"]
+    if len(inputs) == 2:
+        # Keras' two Inputs as one sample row: the main input, then the side
+        # features (the eyes loader's head_pose = "append")
+        main, side = inputs
+        assert len(side["shape"]) == 1, side
+        blocks.append(["  # Inputs '%s' %s and '%s' (%d): one row, the %s first."
+                       % (main["name"], "x".join(map(str, main["shape"])), side["name"],
+                          side["shape"][0], main["name"]),
+                       "  { type = \"input\"; shape = [%s]; side = %d; }"
+                       % (", ".join(map(str, main["shape"])), side["shape"][0])])
     for l in s["layers"]:
         if l["type"] == "Input":
             continue
         if l["type"] == "Concatenate":
-            blocks.append(["  # Concatenate(head_pose, image branch): not expressible (one input);",
-                           "  # the image branch feeds the output layer directly."])
+            order = l["order"]
+            assert len(inputs) == 2 and inputs[1]["name"] in order, l
+            blocks.append(["  # Concatenate([%s])" % ", ".join(order),
+                           "  { type = \"concatenate\"; side_first = %s; }"
+                           % ("true" if order[0] == inputs[1]["name"] else "false")])
             continue
         blocks.append(layer_line(l, s, pins))
-    real = [i for i, b in enumerate(blocks) if not b[0].lstrip().startswith("#")]
+    real = [i for i, b in enumerate(blocks) if not b[-1].lstrip().startswith("#")]
     for i, b in enumerate(blocks):
         if i in real and i != real[-1]:
             b = b[:-1] + [b[-1] + ","]

@@ -212,6 +212,45 @@ static int add_pool(builder *b)
     return 0;
 }
 
+/* `input`: the first layer reads each sample row as the main input of the
+ * given shape, then `side` features (a second Keras Input). */
+static int add_input(builder *b)
+{
+    const dnnr_layer_spec *L = b->L;
+    dnnr__net *net = b->net;
+    if (b->li != 0)
+        return invalid(b, "%s", "input must be the model's first layer");
+    int64_t main_size = shape_size(L->shape, L->shape_rank);
+    if (L->side < 0 || main_size + L->side != net->in_size) {
+        char d[160];
+        snprintf(d, sizeof d, "shape %lld x %lld x %lld (%lld values) + side %lld, but the data "
+                 "set's samples have %lld values",
+                 (long long)L->shape[0], (long long)(L->shape_rank == 3 ? L->shape[1] : 1),
+                 (long long)(L->shape_rank == 3 ? L->shape[2] : 1), (long long)main_size,
+                 (long long)L->side, (long long)net->in_size);
+        return invalid(b, "input does not fit the data: %s", d);
+    }
+    net->x_size = main_size;
+    net->side = L->side;
+    b->rank = L->shape_rank;
+    memcpy(b->shape, L->shape, sizeof b->shape);
+    return 0;
+}
+
+static int add_concat(builder *b)
+{
+    dnnr__net *net = b->net;
+    if (net->side == 0)
+        return invalid(b, "%s", "concatenate needs a first layer input with side >= 1");
+    if (b->rank != 1)
+        return invalid(b, "%s", "concatenate needs flat activations; add flatten before it");
+    dnnr__node *n = add_node(b, NODE_CONCAT);
+    n->side_first = b->L->side_first;
+    int64_t out[3] = {b->shape[0] + net->side, 0, 0};
+    set_out(b, n, 1, out);
+    return 0;
+}
+
 static int add_layer(builder *b)
 {
     const dnnr_layer_spec *L = b->L;
@@ -254,6 +293,12 @@ static int add_layer(builder *b)
         add_param(b, 3, 1, c, 0); /* moving variance */
         return 0;
     }
+    case DNNR_LAYER_INPUT:
+        return add_input(b);
+    case DNNR_LAYER_CONCATENATE:
+        return add_concat(b);
+    case DNNR_LAYER_KIND_COUNT_:
+        break;
     }
     return invalid(b, "%s", "unknown layer kind");
 }
@@ -285,6 +330,8 @@ void dnnr__net_destroy(dnnr__net *net)
     dnnr__free(net->nodes);
     dnnr__free(net->params);
     dnnr__free(net->scratch);
+    dnnr__free(net->side_rows);
+    dnnr__free(net->stage);
     dnnr__free(net);
 }
 
@@ -296,7 +343,19 @@ static int alloc_floats(dnnr__net *net, int64_t count, dnnr_buffer **out, dnnr_e
 static int allocate(dnnr__net *net, dnnr_error *err)
 {
     int64_t B = net->max_batch;
-    int rc = alloc_floats(net, B * net->in_size, &net->x, err);
+    int rc = alloc_floats(net, B * net->x_size, &net->x, err);
+    int64_t stage = 0;
+    for (uint32_t i = 0; i < net->n_nodes; i++)
+        if (net->nodes[i].kind == NODE_CONCAT && 2 * net->nodes[i].out_size > stage)
+            stage = 2 * net->nodes[i].out_size; /* joined rows and the branch's rows */
+    if (rc == DNNR_OK && net->side > 0) {
+        /* the main part of the rows is compacted here before its upload */
+        stage = stage > net->x_size ? stage : net->x_size;
+        net->side_rows = dnnr__alloc((size_t)(B * net->side), sizeof(float));
+        net->stage = dnnr__alloc((size_t)(B * stage), sizeof(float));
+        if (!net->side_rows || !net->stage)
+            rc = dnnr__error_set(err, DNNR_ENOMEM, "out of memory");
+    }
     rc = rc ? rc : alloc_floats(net, 1, &net->penalty, err);
     for (uint32_t i = 0; rc == DNNR_OK && i < net->n_nodes; i++) {
         dnnr__node *n = &net->nodes[i];
@@ -442,6 +501,7 @@ int dnnr__net_create(const dnnr__net_params *prm, dnnr__net **out, char *why, si
     builder b = {.net = net, .rank = (int)prm->in_rank, .why = why, .why_len = why_len};
     memcpy(b.shape, prm->in_shape, sizeof b.shape);
     net->in_size = shape_size(b.shape, b.rank);
+    net->x_size = net->in_size;
     int rc = 0;
     for (uint32_t i = 0; rc == 0 && i < spec->n_layers; i++) {
         b.L = &spec->layers[i];

@@ -12,6 +12,7 @@ typedef enum node_kind {
     NODE_SOFTMAX,
     NODE_DROPOUT,
     NODE_BNORM,
+    NODE_CONCAT, /* joins the side features; runs on the host (no backend op) */
 } node_kind;
 
 typedef struct dnnr__node {
@@ -29,6 +30,7 @@ typedef struct dnnr__node {
     dnnr_buffer *zero_bias, *bias_grad_sink; /* use_bias = false */
     double momentum;
     int fused_act;           /* conv: CONV_FWD_ACT with fwd.algorithm = the activation */
+    int side_first;          /* concat: [side, x] rather than [x, side] */
 } dnnr__node;
 
 #define DNNR_NET_PLANSETS 6
@@ -44,6 +46,11 @@ struct dnnr__net {
     dnnr__device *dev;
     const dnnr_model_spec *spec;
     int64_t max_batch, in_size;
+    /* Two-input models: a sample row is x_size main-input floats then side
+     * floats. The main part goes to x; the side part stays on the host for
+     * the concat node, which also stages its rows in `stage`. */
+    int64_t x_size, side;
+    float *side_rows, *stage;
     dnnr_buffer *x;
     uint32_t n_nodes;
     dnnr__node *nodes;

@@ -81,6 +81,9 @@ static void describe(const dnnr__net *net, const dnnr__node *nd, int64_t n, dnnr
         fwd->dims[0][1] = in_last;
         fwd->algorithm = 1;
         break;
+    case NODE_CONCAT:
+        fwd->op = (dnnr_op)-1; /* host copies, no plan */
+        break;
     }
     *bwd_data = *fwd;
     *bwd_w = *fwd;
@@ -112,6 +115,8 @@ static void describe(const dnnr__net *net, const dnnr__node *nd, int64_t n, dnnr
         bwd_data->op = DNNR_OP_BNORM_BWD;
         infer->op = DNNR_OP_BNORM_FWD;
         infer->algorithm = 0;
+        break;
+    case NODE_CONCAT:
         break;
     }
 }
@@ -191,6 +196,8 @@ int dnnr__net_plans(dnnr__net *net, int64_t n, planset **out, dnnr_error *err)
     for (uint32_t i = 0; rc == DNNR_OK && i < net->n_nodes; i++) {
         dnnr_op_desc f, bd, bw, inf;
         describe(net, &net->nodes[i], n, &f, &bd, &bw, &inf);
+        if (net->nodes[i].kind == NODE_CONCAT)
+            continue;
         rc = dnnr__device_plan(net->dev, &f, &victim->fwd[i], err);
         if (rc == DNNR_OK && (i > 0 || net->nodes[i].kind == NODE_BNORM))
             rc = dnnr__device_plan(net->dev, &bd, &victim->bwd_data[i], err);
@@ -267,6 +274,57 @@ static int update_moving(dnnr__net *net, dnnr__node *nd, int64_t n, dnnr_error *
     return DNNR_OK;
 }
 
+/* Two-input rows: the main input to the device, the side features kept on
+ * the host for the concat node. */
+static int upload_input(dnnr__net *net, int64_t n, const float *x, dnnr_error *err)
+{
+    if (net->side > 0) {
+        int64_t row = net->x_size + net->side;
+        for (int64_t r = 0; r < n; r++) {
+            memcpy(net->stage + r * net->x_size, x + r * row, sizeof(float) * (size_t)net->x_size);
+            memcpy(net->side_rows + r * net->side, x + r * row + net->x_size,
+                   sizeof(float) * (size_t)net->side);
+        }
+        x = net->stage;
+    }
+    return dnnr__device_upload(net->dev, net->x, 0, x, sizeof(float) * (size_t)(n * net->x_size),
+                               err);
+}
+
+/* Concatenate: rows of [side, branch] (or [branch, side]) from the branch's
+ * output. Host copies: the joined width is small next to the layers around it. */
+static int concat_forward(dnnr__net *net, const dnnr__node *nd, int64_t n, dnnr_buffer *in,
+                          dnnr_error *err)
+{
+    int64_t k = nd->in_size, w = nd->out_size, s = net->side;
+    float *joined = net->stage, *branch = net->stage + n * w;
+    int rc = dnnr__device_download(net->dev, branch, in, 0, sizeof(float) * (size_t)(n * k), err);
+    if (rc)
+        return rc;
+    int64_t at_side = nd->side_first ? 0 : k, at_branch = nd->side_first ? s : 0;
+    for (int64_t r = 0; r < n; r++) {
+        memcpy(joined + r * w + at_side, net->side_rows + r * s, sizeof(float) * (size_t)s);
+        memcpy(joined + r * w + at_branch, branch + r * k, sizeof(float) * (size_t)k);
+    }
+    return dnnr__device_upload(net->dev, nd->y, 0, joined, sizeof(float) * (size_t)(n * w), err);
+}
+
+/* The branch's share of the joined gradient (the side input needs none). */
+static int concat_backward(dnnr__net *net, const dnnr__node *nd, int64_t n, dnnr_buffer *din,
+                           dnnr_error *err)
+{
+    int64_t k = nd->in_size, w = nd->out_size;
+    float *joined = net->stage + n * k, *branch = net->stage;
+    int rc = dnnr__device_download(net->dev, joined, nd->dy, 0, sizeof(float) * (size_t)(n * w),
+                                   err);
+    if (rc)
+        return rc;
+    int64_t at_branch = nd->side_first ? net->side : 0;
+    for (int64_t r = 0; r < n; r++)
+        memcpy(branch + r * k, joined + r * w + at_branch, sizeof(float) * (size_t)k);
+    return dnnr__device_upload(net->dev, din, 0, branch, sizeof(float) * (size_t)(n * k), err);
+}
+
 int dnnr__net_forward(dnnr__net *net, int64_t n, const float *x, int training,
                       uint64_t dropout_key, dnnr_error *err)
 {
@@ -274,8 +332,7 @@ int dnnr__net_forward(dnnr__net *net, int64_t n, const float *x, int training,
     int rc = dnnr__net_plans(net, n, &ps, err);
     if (rc)
         return rc;
-    rc = dnnr__device_upload(net->dev, net->x, 0, x, sizeof(float) * (size_t)(n * net->in_size),
-                             err);
+    rc = upload_input(net, n, x, err);
     for (uint32_t i = 0; rc == DNNR_OK && i < net->n_nodes; i++) {
         dnnr__node *nd = &net->nodes[i];
         dnnr_buffer *in = node_input(net, i);
@@ -322,6 +379,9 @@ int dnnr__net_forward(dnnr__net *net, int64_t n, const float *x, int training,
             }
             break;
         }
+        case NODE_CONCAT:
+            rc = concat_forward(net, nd, n, in, err);
+            break;
         }
     }
     return rc;
@@ -410,6 +470,10 @@ int dnnr__net_backward(dnnr__net *net, int64_t n, const float *grad, int logits,
                                   NULL, err);
             break;
         }
+        case NODE_CONCAT:
+            if (din)
+                rc = concat_backward(net, nd, n, din, err);
+            break;
         }
     }
     return rc;

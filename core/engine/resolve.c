@@ -142,6 +142,12 @@ static int resolve_layer(const dnnr_model_template *t, uint32_t index, const dnn
     out->same_padding = v[K_PADDING].present && strcmp(v[K_PADDING].s, "same") == 0;
     out->momentum = v[K_MOMENTUM].present ? v[K_MOMENTUM].f : 0.99;
     out->epsilon = v[K_EPSILON].present ? v[K_EPSILON].f : 1e-3;
+    if (v[K_SHAPE].present) {
+        out->shape_rank = v[K_SHAPE].n;
+        memcpy(out->shape, v[K_SHAPE].i, sizeof out->shape);
+    }
+    out->side = v[K_SIDE].present ? v[K_SIDE].i[0] : 0;
+    out->side_first = v[K_SIDE_FIRST].present ? (int)v[K_SIDE_FIRST].i[0] : 1;
     *repeat = v[K_REPEAT].present ? v[K_REPEAT].i[0] : 1;
     if (*repeat < 0 || *repeat > 1000)
         return dnnr__error_set(err, DNNR_EINVAL, "%s:%u: repeat = %lld; expected 0..1000", t->file,

@@ -17,6 +17,9 @@ typedef enum dnnr_layer_kind {
     DNNR_LAYER_FLATTEN = 5,
     DNNR_LAYER_ACTIVATION = 6,
     DNNR_LAYER_BATCH_NORM = 7,
+    DNNR_LAYER_INPUT = 8,       /**< first layer only: the sample's main input shape (and side features) */
+    DNNR_LAYER_CONCATENATE = 9, /**< joins the side features with the (flat) activations */
+    DNNR_LAYER_KIND_COUNT_
 } dnnr_layer_kind;
 
 /** Activations: the element-wise ones share dnnr_eltwise_alg's values. */
@@ -94,6 +97,15 @@ typedef struct dnnr_layer_spec {
     int use_bias;
     double rate;             /**< dropout */
     double momentum, epsilon; /**< batch norm (Keras 0.99, 0.001) */
+    /* Two-input models (Keras' functional Input + Concatenate) as one sample
+     * row: the main input, `side` features after it. `input` gives the main
+     * input's shape; `concatenate` joins the side features, before the
+     * activations (side_first, as UnityEyes' Concatenate([head_pose, x]))
+     * or after them. */
+    int64_t shape[3];        /**< input: the main input's shape */
+    int shape_rank;          /**< input: 1 or 3 */
+    int64_t side;            /**< input: side features at the end of each sample row */
+    int side_first;          /**< concatenate */
     uint32_t template_layer;  /**< index of the template layer it comes from (repeat copies share it) */
     int inserted;             /**< added by a trial's extras (extras.h): fresh on a warm start */
 } dnnr_layer_spec;

@@ -84,22 +84,23 @@ static int read_field(const dnnr_model_template *t, const config_setting_t *s, f
         r.i[0] = config_setting_get_bool(s);
         break;
     case CONFIG_TYPE_ARRAY:
-    case CONFIG_TYPE_LIST:
-        if (config_setting_length(s) == 2) {
-            const config_setting_t *a = config_setting_get_elem(s, 0),
-                                   *b = config_setting_get_elem(s, 1);
-            int ta = config_setting_type(a), tb = config_setting_type(b);
-            if ((ta == CONFIG_TYPE_INT || ta == CONFIG_TYPE_INT64) &&
-                (tb == CONFIG_TYPE_INT || tb == CONFIG_TYPE_INT64)) {
-                r.kind = R_PAIR;
-                r.i[0] = config_setting_get_int64(a);
-                r.i[1] = config_setting_get_int64(b);
-                break;
-            }
+    case CONFIG_TYPE_LIST: {
+        int len = config_setting_length(s), ints = len >= 1 && len <= 3;
+        for (int e = 0; ints && e < len; e++) {
+            int te = config_setting_type(config_setting_get_elem(s, (unsigned)e));
+            ints = te == CONFIG_TYPE_INT || te == CONFIG_TYPE_INT64;
+        }
+        if (ints) {
+            r.kind = R_INTS;
+            r.n = len;
+            for (int e = 0; e < len; e++)
+                r.i[e] = config_setting_get_int64(config_setting_get_elem(s, (unsigned)e));
+            break;
         }
         r.kind = R_STRING;
         r.s = "(a list)";
         break;
+    }
     default:
         r.kind = R_STRING;
         r.s = "(a group)";
@@ -130,17 +131,17 @@ static int parse_layer(dnnr_model_template *t, const config_setting_t *g, uint32
         return dnnr__error_set(err, DNNR_EPARSE,
                                "%s:%u: model entry %u: expected a string 'type' (one of dense, "
                                "conv2d, max_pooling2d, average_pooling2d, dropout, flatten, "
-                               "activation, batch_normalization)",
+                               "activation, batch_normalization, input, concatenate)",
                                t->file, L->line, index + 1);
     int kind = -1;
-    for (int k = 0; k < 8; k++)
+    for (int k = 0; k < DNNR_LAYER_KIND_COUNT_; k++)
         if (strcmp(type, dnnr__template_kind_names[k]) == 0)
             kind = k;
     if (kind < 0)
         return dnnr__error_set(err, DNNR_EPARSE,
                                "%s:%u: model entry %u: unknown layer type '%s'; expected dense, "
                                "conv2d, max_pooling2d, average_pooling2d, dropout, flatten, "
-                               "activation or batch_normalization",
+                               "activation, batch_normalization, input or concatenate",
                                t->file, L->line, index + 1, type);
     L->kind = (dnnr_layer_kind)kind;
     char where[64];
@@ -166,7 +167,7 @@ static int parse_layer(dnnr_model_template *t, const config_setting_t *g, uint32
         fkey key;
     } required[] = {{DNNR_LAYER_DENSE, K_UNITS},         {DNNR_LAYER_CONV2D, K_FILTERS},
                     {DNNR_LAYER_CONV2D, K_KERNEL_SIZE},  {DNNR_LAYER_DROPOUT, K_RATE},
-                    {DNNR_LAYER_ACTIVATION, K_ACTIVATION}};
+                    {DNNR_LAYER_ACTIVATION, K_ACTIVATION}, {DNNR_LAYER_INPUT, K_SHAPE}};
     for (size_t q = 0; q < sizeof required / sizeof required[0]; q++)
         if (required[q].kind == L->kind && !L->f[required[q].key].present)
             return dnnr__error_set(err, DNNR_EPARSE, "%s:%u: %s: missing required key '%s'",

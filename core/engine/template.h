@@ -16,6 +16,14 @@
  *     { type = "flatten"; },
  *     { type = "batch_normalization"; momentum = 0.99; epsilon = 0.001; }
  *   );
+ *
+ * Two-input models (Keras' functional API with a second Input joined by
+ * Concatenate) read each sample row as the main input followed by `side`
+ * features; the first layer says so and a later one joins them:
+ *     { type = "input"; shape = [36, 60, 1]; side = 2; },   # first layer only
+ *     ...,
+ *     { type = "concatenate"; side_first = true; },         # [side, x] (false: [x, side])
+ * `input` without `side` reshapes the rows (Keras Reshape on the input).
  *   training = { loss = "$loss"; optimizer = "$optimizer"; lr = "$lr";
  *                batch_size = "$batch_size"; epochs = "$epochs";
  *                validation_split = 0.0; shuffle = true; };

@@ -24,6 +24,9 @@ const struct dnnr__template_key dnnr__template_keys[K_COUNT_] = {
     [K_PADDING] = {"padding", F_STRING, V_PADDING, POOLS | L(DNNR_LAYER_CONV2D)},
     [K_MOMENTUM] = {"momentum", F_FLOAT, V_NONE, L(DNNR_LAYER_BATCH_NORM)},
     [K_EPSILON] = {"epsilon", F_FLOAT, V_NONE, L(DNNR_LAYER_BATCH_NORM)},
+    [K_SHAPE] = {"shape", F_SHAPE, V_NONE, L(DNNR_LAYER_INPUT)},
+    [K_SIDE] = {"side", F_INT, V_NONE, L(DNNR_LAYER_INPUT)},
+    [K_SIDE_FIRST] = {"side_first", F_BOOL, V_NONE, L(DNNR_LAYER_CONCATENATE)},
     [K_REPEAT] = {"repeat", F_INT, V_NONE, ALL},
     [K_NAME] = {"name", F_STRING, V_NONE, ALL},
     [K_LOSS] = {"loss", F_STRING, V_LOSS, 0},
@@ -35,9 +38,9 @@ const struct dnnr__template_key dnnr__template_keys[K_COUNT_] = {
     [K_SHUFFLE] = {"shuffle", F_BOOL, V_NONE, 0},
 };
 
-const char *const dnnr__template_kind_names[8] = {"dense", "conv2d", "max_pooling2d", "average_pooling2d",
-                                         "dropout", "flatten", "activation",
-                                         "batch_normalization"};
+const char *const dnnr__template_kind_names[DNNR_LAYER_KIND_COUNT_] = {
+    "dense",      "conv2d",     "max_pooling2d",       "average_pooling2d", "dropout",
+    "flatten",    "activation", "batch_normalization", "input",             "concatenate"};
 
 static int vocab_ok(fvocab v, const char *s)
 {
@@ -98,6 +101,51 @@ static int parse_int_text(const char *s, int64_t *out)
     return 0;
 }
 
+/* A shape: [n] or [h, w, c] of positive integers ("36x60x1" and "36,60,1"
+ * also work). */
+static int convert_shape(const raw *r, field *dst, char *why, size_t why_len)
+{
+    int64_t v[3] = {0, 0, 0};
+    int n = 0;
+    if (r->kind == R_INTS) {
+        n = r->n;
+        memcpy(v, r->i, sizeof v);
+    } else if (r->kind == R_INT) {
+        n = 1;
+        v[0] = r->i[0];
+    } else if (r->kind == R_STRING) {
+        const char *p = r->s;
+        while (n < 4 && *p) {
+            char *end;
+            errno = 0;
+            long long x = strtoll(p, &end, 10);
+            if (end == p || errno || n == 3) {
+                n = 0;
+                break;
+            }
+            v[n++] = x;
+            p = end;
+            if (*p == 'x' || *p == ',')
+                p++;
+            else if (*p) {
+                n = 0;
+                break;
+            }
+        }
+    }
+    int ok = n == 1 || n == 3;
+    for (int d = 0; ok && d < n; d++)
+        ok = v[d] >= 1 && v[d] <= (1 << 24);
+    if (!ok) {
+        snprintf(why, why_len, "a shape [features] or [height, width, channels] of positive "
+                               "integers");
+        return -1;
+    }
+    memcpy(dst->i, v, sizeof v);
+    dst->n = n;
+    return 0;
+}
+
 /* Convert @p r to the type of key @p k into @p dst; on failure write what was
  * expected into @p why and return -1. */
 int dnnr__template_convert(fkey k, const raw *r, field *dst, char *why, size_t why_len)
@@ -143,9 +191,9 @@ int dnnr__template_convert(fkey k, const raw *r, field *dst, char *why, size_t w
         snprintf(why, why_len, "true or false");
         return -1;
     case F_PAIR:
-        if (r->kind == R_PAIR || r->kind == R_INT) {
+        if ((r->kind == R_INTS && r->n == 2) || r->kind == R_INT) {
             dst->i[0] = r->i[0];
-            dst->i[1] = r->kind == R_PAIR ? r->i[1] : r->i[0];
+            dst->i[1] = r->kind == R_INTS ? r->i[1] : r->i[0];
             return 0;
         }
         if (r->kind == R_STRING) {
@@ -163,6 +211,8 @@ int dnnr__template_convert(fkey k, const raw *r, field *dst, char *why, size_t w
         }
         snprintf(why, why_len, "an integer or a pair [a, b]");
         return -1;
+    case F_SHAPE:
+        return convert_shape(r, dst, why, why_len);
     case F_STRING:
         if (r->kind == R_STRING && vocab_ok(ki->vocab, r->s)) {
             dst->s = (char *)r->s; /* borrowed; the caller copies if it must */

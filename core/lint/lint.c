@@ -166,6 +166,7 @@ static void walk_shapes(lint_ctx *c)
     int known = c->data.present && c->data.in_rank != 0;
     uint32_t rank = known ? c->data.in_rank : 1;
     int64_t shape[3] = {c->data.in_shape[0], c->data.in_shape[1], c->data.in_shape[2]};
+    int64_t side = 0;
     for (uint32_t i = 0; i < c->spec->n_layers; i++) {
         const dnnr_layer_spec *L = &c->spec->layers[i];
         lint_layer *v = &c->layers[i];
@@ -215,6 +216,16 @@ static void walk_shapes(lint_ctx *c)
                 shape[0] = shape[0] * shape[1] * shape[2];
                 rank = 1;
             }
+            break;
+        case DNNR_LAYER_INPUT: /* the template states the main input's shape */
+            rank = (uint32_t)L->shape_rank;
+            memcpy(shape, L->shape, sizeof shape);
+            side = L->side;
+            known = 1;
+            break;
+        case DNNR_LAYER_CONCATENATE:
+            if (known && rank == 1)
+                shape[0] += side;
             break;
         default:
             break;

@@ -1,6 +1,6 @@
 /* Finite-difference gradient checks through whole networks on the oneDNN
  * backend: every layer kind (dense, conv valid/same/strided, max and average
- * pooling, dropout, batch norm, flatten) and every activation. The loss is
+ * pooling, dropout, batch norm, flatten, two inputs joined by concatenate) and every activation. The loss is
  * computed on the host in double, so float32 noise stays well below the
  * tolerance. */
 #include "engine_fixture.h"
@@ -154,6 +154,15 @@ START_TEST(layers)
          1, {5, 0, 0}, DNNR_LOSS_BINARY_CE},
         {"{ type = \"dense\"; units = 4; use_bias = false; }, { type = \"dense\"; units = 3; activation = \"softplus\"; }",
          1, {5, 0, 0}, DNNR_LOSS_POISSON},
+        /* two inputs: an image branch joined with the side features (UnityEyes) */
+        {"{ type = \"input\"; shape = [3, 3, 1]; side = 2; },"
+         "{ type = \"conv2d\"; filters = 2; kernel_size = [2, 2]; activation = \"tanh\"; },"
+         "{ type = \"flatten\"; }, { type = \"dense\"; units = 3; activation = \"sigmoid\"; },"
+         "{ type = \"concatenate\"; }, { type = \"dense\"; units = 2; }",
+         1, {11, 0, 0}, DNNR_LOSS_MSE},
+        {"{ type = \"input\"; shape = [4]; side = 3; }, { type = \"dense\"; units = 3; activation = \"tanh\"; },"
+         "{ type = \"concatenate\"; side_first = false; }, { type = \"dense\"; units = 2; }",
+         1, {7, 0, 0}, DNNR_LOSS_MSE},
     };
     check_case(&cases[_i]);
 }
@@ -240,7 +249,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("grad");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, every_activation, 0, 11);
-    tcase_add_loop_test(tc, layers, 0, 10);
+    tcase_add_loop_test(tc, layers, 0, 12);
     tcase_add_loop_test(tc, conv_activations, 0, 8);
     tcase_add_test(tc, batch_norm_moving_statistics);
     tcase_add_loop_test(tc, inference_mode_gradients, 0, 2);

@@ -1,0 +1,2 @@
+target_link_libraries(test_engine_two_input PRIVATE dnnr_plugin_onednn_static)
+target_include_directories(test_engine_two_input PRIVATE ${PROJECT_SOURCE_DIR}/tests/fixtures/engine)
