@@ -106,8 +106,17 @@ void dnnr__extras_noise(const dnnr_model_spec *spec, uint64_t key, uint64_t step
         return;
     dnnr_rng rng;
     dnnr_rng_init(&rng, dnnr_rng_derive(key, step));
+    /* A two-input model's side features (the head pose) are another Input:
+     * the noise layer sits before the first layer of the main one only. */
+    int64_t row = count, main = count;
+    const dnnr_layer_spec *first = spec->n_layers ? &spec->layers[0] : NULL;
+    if (first && first->kind == DNNR_LAYER_INPUT && first->side > 0) {
+        main = first->shape[0] * (first->shape_rank == 3 ? first->shape[1] * first->shape[2] : 1);
+        row = main + first->side;
+    }
     for (int64_t i = 0; i < count; i++)
-        x[i] += (float)(spec->gaussian_noise * dnnr_rng_normal(&rng));
+        if (i % row < main)
+            x[i] += (float)(spec->gaussian_noise * dnnr_rng_normal(&rng));
 }
 
 void dnnr__plateau_init(dnnr__plateau *p)

@@ -178,6 +178,17 @@ START_TEST(gaussian_noise_on_training_inputs)
     free(x);
     free(y);
     dnnr__model_spec_destroy(spec);
+
+    /* a two-input model: the side features (another Input) get no noise */
+    spec = fixture_spec("model = ({ type = \"input\"; shape = [3]; side = 2; },"
+                        " { type = \"concatenate\"; }, { type = \"dense\"; units = 1; });"
+                        "training = { loss = \"mse\"; optimizer = \"sgd\"; batch_size = 4; epochs = 1; };");
+    spec->gaussian_noise = 0.5;
+    float rows[4 * 5] = {0};
+    dnnr__extras_noise(spec, 7, 0, rows, 4 * 5);
+    for (int i = 0; i < 4 * 5; i++)
+        ck_assert_msg((i % 5 < 3) == (rows[i] != 0), "value %d: %g", i, rows[i]);
+    dnnr__model_spec_destroy(spec);
 }
 END_TEST
 
