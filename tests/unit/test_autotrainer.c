@@ -507,6 +507,72 @@ START_TEST(batch_lr_and_optimizer_operators)
 }
 END_TEST
 
+/* lr_down (eg_lr_steps): try j divides the seed's lr by 10^(j+1), adds a
+ * clipvalue in [9, 10] unless the optimiser clips already, and touches
+ * nothing else. */
+START_TEST(lr_down_operator)
+{
+    const double want[4] = {0.3, 0.03, 0.003, 0.0003};
+    for (uint32_t j = 0; j < 4; j++) {
+        start_cfg("sgd", 3.0, "32");
+        dnnr_value before[NP];
+        memcpy(before, cfg, sizeof cfg);
+        at_op_out o = apply(AT_OP_LR_DOWN, j, AT_EG, 1);
+        ck_assert(o.outcome == AT_APPLIED && !o.unchanged && !o.reinit);
+        ck_assert_double_eq_tol(cfg[LR].f, want[j], 1e-15);
+        ck_assert(xtr.clipvalue >= 9 && xtr.clipvalue <= 10);
+        ck_assert_double_eq_tol(xtr.clipvalue * 100, round(xtr.clipvalue * 100), 1e-9);
+        ck_assert_ptr_nonnull(strstr(o.what, "clipvalue->"));
+        before[LR] = cfg[LR];
+        ck_assert_mem_eq(before, cfg, sizeof cfg);
+        ck_assert_str_eq(name(OPT), "sgd");
+    }
+    /* a clip already there (an earlier gradient attempt in the seed) is kept */
+    start_cfg("adam", 0.01, "32");
+    xtr.clipvalue = 9.5;
+    at_op_out o = apply(AT_OP_LR_DOWN, 0, AT_EG, 1);
+    ck_assert_double_eq_tol(cfg[LR].f, 0.001, 1e-15);
+    ck_assert(xtr.clipvalue == 9.5);
+    ck_assert_ptr_nonnull(strstr(o.what, "kept"));
+    /* a host without extras: the lr step alone */
+    start_cfg("sgd", 3.0, "32");
+    ck_assert_int_eq(apply_on(AT_OP_LR_DOWN, 1, AT_EG, 1, 0).outcome, AT_APPLIED);
+    ck_assert_double_eq_tol(cfg[LR].f, 0.03, 1e-15);
+    ck_assert(xtr.clipvalue == 0);
+    /* below the parameter's range (1e-6): the operator is done */
+    start_cfg("sgd", 1e-5, "32");
+    ck_assert_int_eq(apply(AT_OP_LR_DOWN, 0, AT_EG, 1).outcome, AT_APPLIED);
+    start_cfg("sgd", 1e-5, "32");
+    ck_assert_int_eq(apply(AT_OP_LR_DOWN, 1, AT_EG, 1).outcome, AT_NA_OPERATOR);
+    ck_assert_double_eq(cfg[LR].f, 1e-5);
+    ck_assert_str_eq(at_op_name(AT_OP_LR_DOWN), "lr_down");
+}
+END_TEST
+
+/* The extension appends to EG's list only, in every strategy; 0 is the
+ * original list. */
+START_TEST(extended_orders)
+{
+    at_step st[AT_MAX_STEPS], base[AT_MAX_STEPS];
+    for (int s = AT_BALANCE; s <= AT_PAPER_ORDER; s++)
+        for (int pr = AT_VG; pr < AT_N_PROBLEMS; pr++) {
+            uint32_t nb = at_order((at_strategy)s, (at_problem)pr, base);
+            ck_assert_uint_eq(at_order_extended((at_strategy)s, (at_problem)pr, 0, st), nb);
+            ck_assert_mem_eq(st, base, nb * sizeof *st);
+            uint32_t n = at_order_extended((at_strategy)s, (at_problem)pr, 4, st);
+            ck_assert_mem_eq(st, base, nb * sizeof *st);
+            if (pr != AT_EG) {
+                ck_assert_uint_eq(n, nb);
+                continue;
+            }
+            ck_assert_uint_eq(n, nb + 1);
+            ck_assert_int_eq(st[nb].op, AT_OP_LR_DOWN);
+            ck_assert_uint_eq(st[nb].tries, 4);
+        }
+    ck_assert_uint_eq(at_order_extended(AT_BALANCE, AT_NONE, 4, st), 0);
+}
+END_TEST
+
 START_TEST(default_orders)
 {
     at_step st[10];
@@ -546,6 +612,8 @@ static Suite *suite(void)
     tcase_add_test(o, extras_operators);
     tcase_add_test(o, batch_lr_and_optimizer_operators);
     tcase_add_test(o, default_orders);
+    tcase_add_test(o, lr_down_operator);
+    tcase_add_test(o, extended_orders);
     suite_add_tcase(s, o);
     return s;
 }

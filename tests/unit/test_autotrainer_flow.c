@@ -93,6 +93,20 @@ static void tell(fx *f, double zero, int nan_grad, double acc, double objective)
     ck_assert_int_eq(f->it->tell(f->s, &res), DNNR_OK);
 }
 
+/* Tell the last request's result as a diverged training: the engine
+ * stopped at a NaN loss in epoch 0 and kept no weights. */
+static void tell_diverged(fx *f)
+{
+    dnnr_epoch_record r = {.struct_size = sizeof r, .epoch = 0, .train_loss = NAN,
+                           .train_metric = NAN, .val_loss = NAN, .val_metric = NAN};
+    const dnnr_epoch_record *ep[1] = {&r};
+    dnnr_trial_result res = {.struct_size = sizeof res, .trial_id = f->req.trial_id,
+                             .config = f->req_cfg, .warm_start = f->req.warm_start,
+                             .status = DNNR_TRIAL_DIVERGED, .message = "loss NaN",
+                             .objective = NAN, .metric = NAN, .n_epochs = 1, .epochs = ep};
+    ck_assert_int_eq(f->it->tell(f->s, &res), DNNR_OK);
+}
+
 START_TEST(detection_attempts_rounds_and_runs)
 {
     fx f;
@@ -234,11 +248,64 @@ START_TEST(retraining_uses_the_default_table_when_faithful)
 }
 END_TEST
 
+/* A diverged detection (D4's case), faithful otherwise: the original EG list
+ * comes first, unchanged (clipping and bn fail untrained on the NaN seed);
+ * eg_lr_steps then adds lr_down tries that train from a fresh
+ * initialisation at lr / 10, lr / 100, each clipped. Without the option the
+ * run ends after bn. */
+START_TEST(eg_lr_steps_follow_the_eg_list_on_a_diverged_seed)
+{
+    for (int steps = 0; steps <= 2; steps += 2) {
+        fx f;
+        open_fx(&f, steps ? "max_runs = 1; eg_lr_steps = 2;" : "max_runs = 1;",
+                DNNR_METRIC_ACCURACY);
+        ck_assert_int_eq(ask(&f), DNNR_OK);
+        tell_diverged(&f); /* trial 1: EG, no weights */
+        static const char *const trained[] = {"selu#0", "relu#0", "tanh#0"};
+        for (int k = 0; k < 3; k++) {
+            ck_assert_int_eq(ask(&f), DNNR_OK);
+            ck_assert_msg(strstr(f.note, trained[k]) != NULL, "%s", f.note);
+            ck_assert_int_eq(f.req.warm_start, -1);
+            ck_assert_ptr_null(strstr(f.note, "lr_down"));
+            tell_diverged(&f); /* EG again */
+        }
+        if (!steps) { /* bn fails untrained: the list is done, so is the run */
+            ck_assert_int_eq(ask(&f), DNNR_EDONE);
+            close_fx(&f);
+            continue;
+        }
+        const double lr[2] = {0.001 / 10, 0.001 / 100};
+        for (int k = 0; k < 2; k++) {
+            ck_assert_int_eq(ask(&f), DNNR_OK);
+            ck_assert_msg(strstr(f.note, k ? "Attempt lr_down#1" : "Attempt lr_down#0"), "%s",
+                          f.note);
+            if (k == 0)
+                ck_assert_ptr_nonnull(strstr(f.note, "bn#0 fails untrained (NaN seed kept)"));
+            ck_assert_int_eq(f.req.warm_start, -1); /* trains although faithful */
+            ck_assert_double_eq_tol(f.req_cfg[LR].f, lr[k], 1e-15);
+            ck_assert_ptr_nonnull(f.req.extras);
+            ck_assert(f.req.extras->clipvalue >= 9 && f.req.extras->clipvalue <= 10);
+            /* only the lr changed in the configuration */
+            dnnr_value want[NP];
+            memcpy(want, f.start, sizeof want);
+            want[LR].f = f.req_cfg[LR].f;
+            ck_assert_mem_eq(f.req_cfg, want, sizeof want);
+            if (k == 0)
+                tell_diverged(&f);
+        }
+        tell(&f, 0.0, 0, 0.9, -0.9); /* no symptom: solved */
+        ck_assert_int_eq(ask(&f), DNNR_EDONE);
+        close_fx(&f);
+    }
+}
+END_TEST
+
 START_TEST(bad_options_are_refused)
 {
     dnnr_error err = {{0}};
     static const char *const bad[] = {"g = 0;", "order = \"fast\";", "gamma = -1.0;",
-                                      "max_rounds = 0;"};
+                                      "max_rounds = 0;", "eg_lr_steps = 7;",
+                                      "eg_lr_steps = -1;"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         dnnr_host *h = dnnr__host_create_simple("autotrainer", 1, bad[i], &err);
         ck_assert_ptr_nonnull(h);
@@ -262,6 +329,7 @@ static Suite *suite(void)
     tcase_add_test(tc, a_problem_handled_before_ends_the_run);
     tcase_add_test(tc, loss_subjects_are_na_unless_extended);
     tcase_add_test(tc, retraining_uses_the_default_table_when_faithful);
+    tcase_add_test(tc, eg_lr_steps_follow_the_eg_list_on_a_diverged_seed);
     tcase_add_test(tc, bad_options_are_refused);
     suite_add_tcase(s, tc);
     return s;

@@ -110,6 +110,7 @@ typedef enum at_op {
     AT_OP_MOMENTUM,
     AT_OP_OPTIMIZER,
     AT_OP_GN,
+    AT_OP_LR_DOWN, /* the eg_lr_steps extension (README), not an original operator */
     AT_N_OPS
 } at_op;
 
@@ -158,6 +159,10 @@ typedef struct at_step {
 } at_step;
 /* The operator list of problem p; returns its length (<= 10). */
 uint32_t at_order(at_strategy s, at_problem p, at_step *out);
+/* at_order plus the opt-in extension: eg_lr_steps > 0 appends that many
+ * lr_down tries to EG's list (<= 11 steps). */
+#define AT_MAX_STEPS 11
+uint32_t at_order_extended(at_strategy s, at_problem p, uint32_t eg_lr_steps, at_step *out);
 
 /* options.c */
 typedef struct at_options {
@@ -168,6 +173,7 @@ typedef struct at_options {
     int paper_scheduling;  /* 1 = switch to a newly exposed problem at once */
     int64_t max_rounds;    /* 10 */
     int64_t max_runs;      /* 0 = as many AutoTrainer runs as the budget allows */
+    uint32_t eg_lr_steps;  /* 0 = the original EG list; n = n lr_down tries after it */
 } at_options;
 
 int at_options_read(const dnnr_host *h, at_options *o);

@@ -56,7 +56,7 @@ struct dnnr_searcher {
     uint32_t run, round, handled;
     finding seed, pot;
     int have_pot;
-    at_step steps[10];
+    at_step steps[AT_MAX_STEPS];
     uint32_t n_steps, step, try_index, attempts;
     at_op cur_op;
     uint32_t cur_try;
@@ -162,7 +162,7 @@ static void begin_problem(dnnr_searcher *s, const finding *d, const dnnr_value *
     s->seed = *d;
     memcpy(s->seed_cfg, cfg, s->n * sizeof *cfg);
     s->seed_x = *x;
-    s->n_steps = at_order(s->o.strategy, d->problem, s->steps);
+    s->n_steps = at_order_extended(s->o.strategy, d->problem, s->o.eg_lr_steps, s->steps);
     s->step = s->try_index = 0;
     s->have_pot = 0;
     s->round++;
@@ -245,8 +245,11 @@ static int next_attempt(dnnr_searcher *s, dnnr_trial_request *req)
         }
         int reinit = out.reinit;
         if (s->seed.trial < 0) { /* NaN seed: no weights were kept */
-            if (is_activation_op(st.op) || !s->o.faithful)
-                reinit = 1; /* the original re-creates NaN layers in these operators */
+            /* The original re-creates NaN layers in the activation operators;
+             * lr_down is no original operator, so there is no NaN-keeping
+             * behaviour to reproduce, and it exists to repair divergence. */
+            if (is_activation_op(st.op) || !s->o.faithful || st.op == AT_OP_LR_DOWN)
+                reinit = 1;
             else {
                 s->n_fail_nan++;
                 add_text(s, "%s fails untrained (NaN seed kept); ", tag);

@@ -21,7 +21,7 @@ const char *at_op_name(at_op op)
 {
     static const char *const names[] = {"selu",     "relu",     "tanh",      "leaky",   "bn",
                                         "gradient", "initial",  "batch",     "lr",      "ReduceLR",
-                                        "adam",     "momentum", "optimizer", "GN"};
+                                        "adam",     "momentum", "optimizer", "GN",      "lr_down"};
     return (unsigned)op < AT_N_OPS ? names[op] : "?";
 }
 
@@ -406,6 +406,37 @@ static void optimizer_op(const at_op_ctx *c, dnnr_value *config, dnnr_trial_extr
     snprintf(out->what, sizeof out->what, "optimizer->%s, lr->%g", pick, lr);
 }
 
+/* lr_down (the eg_lr_steps extension): try j divides the seed's lr by
+ * 10^(j+1) and clips as the gradient operator does. An lr that has thrown
+ * the weights far enough to overflow is the classic exploding-gradient
+ * cause AutoTrainer's EG list never touches (its lr operator serves OL and
+ * SC only); clipping alone bounds each step but not their sum, a smaller
+ * step alone may still overflow in the first updates: together they are
+ * the textbook remedy. Relative to the seed's lr, not the OL/SC bases, so
+ * the steps walk down from wherever the fault put the lr. */
+static void lr_down_op(const at_op_ctx *c, uint32_t j, dnnr_value *config, dnnr_trial_extras *x,
+                       at_op_out *out)
+{
+    double clip = draw2(c->rng, 9, 10);
+    int i = at_param_index(c->space, "lr");
+    if (i < 0 || c->space->params[i]->kind != DNNR_PARAM_FLOAT) {
+        na(out, AT_NA_OPERATOR, "no lr parameter");
+        return;
+    }
+    double old = config[i].f, target = old / pow(10, (double)j + 1);
+    if (set_lr(c->space, config, target) < 0) { /* the next tries are smaller still */
+        na(out, AT_NA_OPERATOR, "lr below the parameter's range");
+        return;
+    }
+    int n = snprintf(out->what, sizeof out->what, "lr->%g (seed's %g /10^%u)", target, old, j + 1);
+    if (c->extras && x->clipvalue == 0) {
+        x->clipvalue = clip;
+        snprintf(out->what + n, sizeof out->what - (size_t)n, ", clipvalue->%.2f", clip);
+    } else if (c->extras)
+        snprintf(out->what + n, sizeof out->what - (size_t)n, ", clipvalue %.2f kept",
+                 x->clipvalue);
+}
+
 void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config,
                  dnnr_trial_extras *x, at_op_out *out)
 {
@@ -457,6 +488,9 @@ void at_op_apply(const at_op_ctx *c, at_op op, uint32_t j, dnnr_value *config,
         return;
     case AT_OP_GN:
         gn_op(c, x, out);
+        return;
+    case AT_OP_LR_DOWN:
+        lr_down_op(c, j, config, x, out);
         return;
     case AT_N_OPS:
         break;

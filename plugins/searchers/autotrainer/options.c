@@ -49,15 +49,24 @@ int at_options_read(const dnnr_host *h, at_options *o)
             return DNNR_EINVAL;
         }
     }
-    int64_t g, T;
+    int64_t g, T, eg_lr_steps;
     int rc = h->option_int(h->ctx, "g", 3, &g);
     rc = rc ? rc : h->option_int(h->ctx, "T", 1, &T);
     rc = rc ? rc : h->option_int(h->ctx, "max_rounds", 10, &o->max_rounds);
     rc = rc ? rc : h->option_int(h->ctx, "max_runs", 0, &o->max_runs);
     rc = rc ? rc : h->option_bool(h->ctx, "faithful", 1, &o->faithful);
     rc = rc ? rc : h->option_bool(h->ctx, "regression", 0, &o->regression);
+    rc = rc ? rc : h->option_int(h->ctx, "eg_lr_steps", 0, &eg_lr_steps);
     if (rc)
         return rc;
+    /* Six tenfold steps already span a factor of 10^6, the widest lr range
+     * a subject's space holds (1e-6 .. 10). */
+    if (eg_lr_steps < 0 || eg_lr_steps > 6) {
+        h->set_error(h->ctx, "option 'eg_lr_steps' must be in [0, 6]; got %lld",
+                     (long long)eg_lr_steps);
+        return DNNR_EINVAL;
+    }
+    o->eg_lr_steps = (uint32_t)eg_lr_steps;
     if (g < 1 || g > 1000 || T < 1 || T > 1000000 || o->max_rounds < 1 || o->max_runs < 0) {
         h->set_error(h->ctx, "options: g in [1, 1000], T >= 1, max_rounds >= 1 and max_runs >= 0 "
                              "(0 = unlimited)");

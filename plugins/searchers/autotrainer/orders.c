@@ -68,3 +68,15 @@ uint32_t at_order(at_strategy s, at_problem p, at_step *out)
         out[i] = l->steps[i];
     return l->n;
 }
+
+/* The extension (option eg_lr_steps, README "Exploding gradients at too
+ * large a step"): after the original EG operators, lower the learning rate
+ * tenfold per try. Appended, so every original attempt comes first and a
+ * run with eg_lr_steps = 0 is the original's. */
+uint32_t at_order_extended(at_strategy s, at_problem p, uint32_t eg_lr_steps, at_step *out)
+{
+    uint32_t n = at_order(s, p, out);
+    if (p == AT_EG && eg_lr_steps > 0 && n > 0)
+        out[n++] = (at_step){AT_OP_LR_DOWN, eg_lr_steps};
+    return n;
+}
