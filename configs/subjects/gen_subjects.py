@@ -144,25 +144,39 @@ VALIDATION_NOTES = {
           "value came from data drawn in Ray workers and from a differently trained program",
 }
 
-# Why a subject was not validated here. Times: one training here, on the
-# shared 2-core machine under load, --threads 2.
+# Why a subject was not validated here. Times: `dnnrepair train` of the fix
+# with epochs = 1 and --threads 1 on an idle core (the CIFAR ones not timed).
 SLOW = "too slow for 2 x 20 trainings on this 2-core machine: %s"
 NOT_VALIDATED = {
-    "U2": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
+    "U2": SLOW % "the two-input LeNet trains an epoch of 7,200 eye images in 6.4 s on one idle core, "
+                 "so a 50-epoch training takes about 5 min and 2 x 20 of them about 2 h with -j 2",
     "C2": SLOW % "the CIFAR CNN's fix trains 50 epochs on 40,000 images (not timed)",
-    "U4": SLOW % "the LeNet's fix trains 50 epochs at 47 s an epoch (about 40 min)",
-    "U6": SLOW % "the LeNet trains 50 epochs at 47 s an epoch (about 40 min)",
-    "U8": SLOW % "the LeNet trains 50 epochs at 47 s an epoch (about 40 min)",
-    "M1": SLOW % "one epoch of the MNIST-size CNN took 471 s, so 12 epochs take about 95 min",
-    "M2": SLOW % "one epoch of the MNIST-size CNN took 471 s, so 12 epochs take about 95 min",
-    "M3": SLOW % "one epoch of the MNIST-size CNN took 471 s, so 12 epochs take about 95 min",
+    "U4": SLOW % "the LeNet's fix trains 50 epochs at 6.4 s an epoch on one idle core "
+                 "(about 5 min; 2 x 20 trainings: about 2 h with -j 2)",
+    "U6": SLOW % "the LeNet trains 50 epochs at 6.4 s an epoch on one idle core (about 5 "
+                 "min; 2 x 20 trainings: about 2 h with -j 2)",
+    "U8": SLOW % "the LeNet trains 50 epochs at 6.4 s an epoch on one idle core (about 5 "
+                 "min; 2 x 20 trainings: about 2 h with -j 2)",
+    "M1": SLOW % "the MNIST-size CNN trains about 56 s an epoch on 60,000 images on one "
+                 "idle core (5.6 s on 6,000), so 12 epochs take about 11 min and 2 x 20 "
+                 "trainings about 4 h with -j 2",
+    "M2": SLOW % "the MNIST-size CNN trains about 56 s an epoch on 60,000 images on one "
+                 "idle core (5.6 s on 6,000), so 12 epochs take about 11 min and 2 x 20 "
+                 "trainings about 4 h with -j 2",
+    "M3": SLOW % "the MNIST-size CNN trains about 56 s an epoch on 60,000 images on one "
+                 "idle core (5.6 s on 6,000), so 12 epochs take about 11 min and 2 x 20 "
+                 "trainings about 4 h with -j 2",
     "D9": SLOW % "a CNN on 60,000 images for 10 epochs, like M1's (about an hour a training); "
                  "with the preprocessing bugs kept the fix trains on the same class-0 labels, so "
                  "it is not expected to be killed",
-    "U1": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
-    "U3": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
-    "U5": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
-    "U7": SLOW % "one epoch of the LeNet on 7,200 eye images took 47 s, so 50 epochs take 40 min",
+    "U1": SLOW % "the two-input LeNet trains an epoch of 7,200 eye images in 6.4 s on one idle core, "
+                 "so a 50-epoch training takes about 5 min and 2 x 20 of them about 2 h with -j 2",
+    "U3": SLOW % "the two-input LeNet trains an epoch of 7,200 eye images in 6.4 s on one idle core, "
+                 "so a 50-epoch training takes about 5 min and 2 x 20 of them about 2 h with -j 2",
+    "U5": SLOW % "the two-input LeNet trains an epoch of 7,200 eye images in 6.4 s on one idle core, "
+                 "so a 50-epoch training takes about 5 min and 2 x 20 of them about 2 h with -j 2",
+    "U7": SLOW % "the two-input LeNet trains an epoch of 7,200 eye images in 6.4 s on one idle core, "
+                 "so a 50-epoch training takes about 5 min and 2 x 20 of them about 2 h with -j 2",
     "C1": SLOW % "the CIFAR CNN trains 50 epochs on 40,000 images: hours a training (not timed)",
     "C3": SLOW % "the CIFAR CNN trains 50 epochs on 40,000 images: hours a training (not timed)",
     "D5": SLOW % "256-filter CNN, 5 epochs on 50,000 images: hours a training (not timed); "
