@@ -268,10 +268,13 @@ static int classify(rep_model *m, const dnnr_json *l)
     const char *status = dnnr__json_str(l, "status");
     double holdout = dnnr__json_num(l, "holdout");
     int ok = status && !strcmp(status, "ok") && isfinite(holdout);
+    /* reference trainings that diverged are scored as Keras scores them
+     * (orchestrator.c, is_reference): a finite holdout counts */
+    int reference_ok = ok || (status && !strcmp(status, "diverged") && isfinite(holdout));
     if (!strcmp(searcher, "#faulty"))
-        return ok ? push_value(&sub->faulty_values, &sub->n_faulty, holdout) : DNNR_OK;
+        return reference_ok ? push_value(&sub->faulty_values, &sub->n_faulty, holdout) : DNNR_OK;
     if (!strcmp(searcher, "#fix"))
-        return ok ? push_value(&sub->fix_values, &sub->n_fix, holdout) : DNNR_OK;
+        return reference_ok ? push_value(&sub->fix_values, &sub->n_fix, holdout) : DNNR_OK;
     size_t len;
     if (has_suffix(searcher, "#final", &len)) {
         /* Final retrainings of a run's patch: they belong to that run. */

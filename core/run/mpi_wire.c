@@ -43,6 +43,7 @@ void dnnr__mpi_job_encode(dnnr_buf *b, uint64_t id, uint32_t subject, const char
     dnnr__buf_u64(b, job->seed);
     dnnr__buf_u64(b, (uint64_t)job->warm_start);
     dnnr__buf_u32(b, job->flags);
+    dnnr__buf_u32(b, (uint32_t)job->score_diverged);
     dnnr__buf_str(b, job->warm_start_path);
     dnnr__buf_str(b, job->save_weights_path);
     dnnr__buf_u32(b, job->monitor_state ? job->monitor_state_size : 0);
@@ -89,6 +90,7 @@ int dnnr__mpi_job_decode(const void *data, size_t len, dnnr_mpi_job *out)
     uint64_t seed = dnnr__read_u64(&r);
     int64_t warm_start = (int64_t)dnnr__read_u64(&r);
     uint32_t flags = dnnr__read_u32(&r);
+    uint32_t score_diverged = dnnr__read_u32(&r);
     out->warm_start_path = read_string(&r, 1, &failed);
     out->save_weights_path = read_string(&r, 1, &failed);
     uint32_t monitor_size = dnnr__read_u32(&r);
@@ -108,7 +110,7 @@ int dnnr__mpi_job_decode(const void *data, size_t len, dnnr_mpi_job *out)
     }
     out->job = (dnnr_trial_job){
         .config = out->config, .fidelity = fidelity, .seed = seed, .warm_start = warm_start,
-        .flags = flags, .monitor_state = out->monitor_state,
+        .flags = flags, .score_diverged = score_diverged != 0, .monitor_state = out->monitor_state,
         .monitor_state_size = out->monitor_state ? monitor_size : 0,
         .warm_start_path = out->warm_start_path, .save_weights_path = out->save_weights_path,
         .extras = extras};

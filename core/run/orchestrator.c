@@ -161,6 +161,17 @@ static void track_patch(run_state *run, uint64_t trial, const dnnr_value *config
     run->patch_trial = trial;
 }
 
+/* The faulty and fixed programs' reference trainings are scored as Keras
+ * scores them even when their loss becomes NaN (engine.h, score_diverged):
+ * the study ran the programs themselves, and their Faulty column, cost unit
+ * and significance tests come from such trainings (D4's faulty program
+ * always diverges and scores 0.10). Searched trials and a patch's
+ * retrainings are not: a diverged model is no repair. */
+static int is_reference(const run_state *run)
+{
+    return run->role == ROLE_FAULTY || run->role == ROLE_FIX;
+}
+
 /* A reference training's search-part metric, kept for the searchers'
  * target (a failed training is NaN, the worst value). Out of memory only
  * loses the target, never the run. */
@@ -172,7 +183,8 @@ static void keep_reference_metric(run_state *run, const dnnr_outcome *out)
     double *grown = dnnr__realloc(*values, (*n + 1) * sizeof **values);
     if (!grown)
         return;
-    grown[(*n)++] = out->status == DNNR_TRIAL_OK ? out->metric : NAN;
+    int scored = out->status == DNNR_TRIAL_OK || out->status == DNNR_TRIAL_DIVERGED;
+    grown[(*n)++] = scored && isfinite(out->metric) ? out->metric : NAN;
     *values = grown;
 }
 
@@ -631,7 +643,7 @@ static int start_queued(orchestrator *o, size_t worker)
         .seed = dnnr_rng_derive(run->seed, slot->trial), .warm_start = slot->warm_start,
         .flags = slot->flags, .monitor_state = slot->monitor_state,
         .monitor_state_size = slot->monitor_state_size, .searcher = run->iface,
-        .extras = slot->extras};
+        .extras = slot->extras, .score_diverged = is_reference(run)};
     slot->started_wall = dnnr__wall_clock();
     if (!run->rt->analytic && prepare_weights(o, slot) != DNNR_OK) {
         if (slot->outcome.status == DNNR_TRIAL_OK)

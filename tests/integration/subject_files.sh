@@ -108,4 +108,30 @@ rc=$?
 set -e
 test $rc -eq 1 || fail "identical configurations: exit $rc: $(cat "$tmp/same")"
 grep -q "^verdict   not killed" "$tmp/same" || fail "identical verdict: $(cat "$tmp/same")"
+# A repair run scores the faulty program's diverged reference trainings as
+# Keras does (the study's Faulty column: D4 0.10), while its searched
+# trials that diverge stay unscored. On a cut of D4 (300 rows, 1 epoch) the
+# faulty references score what `train --score-diverged` scores, and the
+# report's faulty mean is that value, not nan.
+quick "$dir/D4.cfg" "$tmp/d4q.cfg"
+sed -i 's/rows = 100; /rows = 300; /' "$tmp/d4q.cfg"
+"$bin" train "$tmp/d4q.cfg" --threads 1 --score-diverged --json > "$tmp/d4q" 2>/dev/null || test $? -eq 3
+want=$(sed -n 's/.*"holdout":\([0-9.e+-]*\).*/\1/p' "$tmp/d4q")
+test -n "$want" || fail "D4 cut scored holdout: $(cat "$tmp/d4q")"
+cat > "$tmp/d4run.cfg" <<EOF
+name = "d4_refs"; seed = 5;
+subjects = [ "$tmp/d4q.cfg" ];
+searchers = ( { name = "random"; } );
+budgets = [2]; budget_mode = "evaluations"; repeats = 1; eval_runs = 2; final_runs = 0;
+workers = 2; threads = 1;
+output = "$tmp/d4run";
+EOF
+"$bin" run "$tmp/d4run.cfg" > "$tmp/d4run.log" 2>&1 || fail "D4 run: $(tail -5 "$tmp/d4run.log")"
+refs=$(grep '"#faulty"' "$tmp/d4run/trials.jsonl" | grep -c '"diverged"' || true)
+test "$refs" = 2 || fail "D4 faulty references: $(grep '#faulty' "$tmp/d4run/trials.jsonl")"
+faulty_mean=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "faulty_mean") c = i }
+                       NR == 2 { print $c }' "$tmp/d4run/summary.csv")
+awk -v a="$faulty_mean" -v b="$want" 'BEGIN { d = a - b; exit !(a != "" && d < 1e-9 && d > -1e-9) }' \
+  || fail "D4 faulty mean '$faulty_mean', expected $want (the scored diverged training)"
+
 echo "subject files: ok"
