@@ -31,8 +31,8 @@ static int train_usage(int code)
            "metrics; --score-diverged trains on and scores it as Keras does (the status\n"
            "stays diverged).\n\n"
            "--extra adds one of the trial extras a searcher can ask for (trials.jsonl's\n"
-           "\"extras\"), to check such a patch by hand: batchnorm (after the hidden dense/conv\n"
-           "layers), clipvalue=C, momentum=M (sgd), gaussian_noise=S,\n"
+           "\"extras\"), to check such a patch by hand: batchnorm (after every dense/conv layer\n"
+           "but the model's last layer), clipvalue=C, momentum=M (sgd), gaussian_noise=S,\n"
            "reduce_lr=FACTOR,PATIENCE,MIN_LR.\n");
     return code;
 }

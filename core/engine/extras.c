@@ -127,7 +127,8 @@ void dnnr__plateau_init(dnnr__plateau *p)
 
 double dnnr__plateau_step(dnnr__plateau *p, const dnnr_model_spec *spec, double value, double lr)
 {
-    if (!(spec->reduce_lr_factor > 0) || isnan(value))
+    /* a NaN loss is no improvement (Keras: NaN < best is false), so it waits */
+    if (!(spec->reduce_lr_factor > 0))
         return lr;
     if (value < p->best - PLATEAU_MIN_DELTA) {
         p->best = value;

@@ -221,7 +221,7 @@ static int add_input(builder *b)
     if (b->li != 0)
         return invalid(b, "%s", "input must be the model's first layer");
     int64_t main_size = shape_size(L->shape, L->shape_rank);
-    if (L->side < 0 || main_size + L->side != net->in_size) {
+    if (L->side < 0 || L->side > net->in_size || main_size + L->side != net->in_size) {
         char d[160];
         snprintf(d, sizeof d, "shape %lld x %lld x %lld (%lld values) + side %lld, but the data "
                  "set's samples have %lld values",

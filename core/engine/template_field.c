@@ -134,8 +134,12 @@ static int convert_shape(const raw *r, field *dst, char *why, size_t why_len)
         }
     }
     int ok = n == 1 || n == 3;
-    for (int d = 0; ok && d < n; d++)
+    int64_t size = 1; /* bounded so that sizes derived from it cannot overflow */
+    for (int d = 0; ok && d < n; d++) {
         ok = v[d] >= 1 && v[d] <= (1 << 24);
+        size *= ok ? v[d] : 1;
+        ok = ok && size <= (int64_t)1 << 31;
+    }
     if (!ok) {
         snprintf(why, why_len, "a shape [features] or [height, width, channels] of positive "
                                "integers");

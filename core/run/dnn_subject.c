@@ -78,6 +78,7 @@ int dnnr__dnn_open(dnnr_subject_rt *rt, const dnnr_registry *reg, const char *ba
         return DNNR_ENOTFOUND;
     rt->backend = p->desc->iface;
     rt->backend_name = p->desc->name;
+    rt->backend_sdk_minor = p->desc->sdk_minor;
     /* The faulty model's cost is the unit of the deterministic budget. */
     dnnr_model_spec *spec = NULL;
     rc = dnnr__model_resolve(rt->model, s->space, s->faulty, &spec, err);
@@ -136,6 +137,13 @@ void dnnr__dnn_execute(const dnnr_trial_job *job, dnnr_outcome *out)
     }
     char why[256];
     int erc = dnnr__extras_apply(spec, &job->extras, why, sizeof why, &err);
+    if (erc == 0 && rt->backend_sdk_minor < 2 && (spec->clipvalue > 0 || spec->momentum > 0)) {
+        /* a backend older than SDK 1.2 may not check the new operation and
+         * update algorithm: it could run plain SGD unclipped without a word */
+        snprintf(why, sizeof why, "extras: backend '%s' was built against SDK 1.%u, which has "
+                 "no gradient clipping or SGD momentum", rt->backend_name, rt->backend_sdk_minor);
+        erc = 1;
+    }
     if (erc) {
         if (erc == 1)
             dnnr__outcome_set(out, DNNR_TRIAL_INVALID, "%s", why);

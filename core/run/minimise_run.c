@@ -63,8 +63,11 @@ void dnnr__minimise_observe(run_state *run, uint64_t trial, const dnnr_outcome *
         }
         run->n_samples = n;
     }
-    /* only reference trainings score a diverged model (orchestrator.c) */
-    int scored = out->status == DNNR_TRIAL_OK || out->status == DNNR_TRIAL_DIVERGED;
+    /* only reference trainings score a diverged model (orchestrator.c); a
+     * retraining whose search metric is not finite is diverged, whatever
+     * its holdout */
+    int scored = out->status == DNNR_TRIAL_OK ||
+                 (out->status == DNNR_TRIAL_DIVERGED && run->role == ROLE_FAULTY);
     run->samples[trial] = scored && isfinite(out->holdout) ? out->holdout : NAN;
     run->sample_costs[trial] = isfinite(out->cost_units) ? out->cost_units : 0;
 }

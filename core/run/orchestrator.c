@@ -632,6 +632,10 @@ static int prepare_weights(const orchestrator *o, trial_slot *slot)
     return DNNR_OK;
 }
 
+/* Start the first queued trial on @p worker: DNNR_OK; 1 when the trial
+ * ended before it started (journaled; the worker is still free); or the
+ * error that kept the worker from starting (the trial is journaled as
+ * crashed). */
 static int start_queued(orchestrator *o, size_t worker)
 {
     trial_slot *slot = o->queue[0];
@@ -653,7 +657,7 @@ static int start_queued(orchestrator *o, size_t worker)
         track_patch(run, slot->trial, slot->config, &slot->outcome, &slot->extras);
         count_outcome(o, run, &slot->outcome);
         advance(o, run);
-        return DNNR_EIO;
+        return 1; /* ended before it started: the worker is still free */
     }
     slot->job.warm_start_path = slot->weights_in;
     slot->job.save_weights_path = slot->weights_out;
@@ -694,7 +698,7 @@ static int worker_free(const orchestrator *o, size_t w)
 /* Fill free workers with queued trials, activating runs while none is queued. */
 static void fill(orchestrator *o)
 {
-    for (size_t w = 0; w < o->n_workers && !o->fatal;) {
+    for (size_t w = 0; w < o->n_workers && !o->fatal && !(o->opt->stop && *o->opt->stop);) {
         if (!worker_free(o, w)) {
             w++;
             continue;
@@ -720,8 +724,11 @@ static void fill(orchestrator *o)
             break;
         /* A trial can end before it starts (a warm start from a trial that
          * kept no weights): the worker is then still free and takes the next
-         * one, else the queue would be left with nothing running. */
-        start_queued(o, w);
+         * one, else the queue would be left with nothing running. A worker
+         * that could not start (fork or pipe failed) is left for this round,
+         * so one failure cannot crash every queued trial in turn. */
+        if (start_queued(o, w) < 0)
+            w++;
     }
 }
 

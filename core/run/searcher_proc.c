@@ -344,9 +344,13 @@ int dnnr__searcher_proc_ask(dnnr_searcher_proc *sp, uint64_t trial_id, const dnn
         out->monitor_state = dnnr__alloc(out->monitor_state_size, 1);
         if (out->monitor_state)
             dnnr__read_bytes(&r, out->monitor_state, out->monitor_state_size);
+        else if (rc == DNNR_OK)
+            rc = dnnr__error_set(err, DNNR_ENOMEM, "out of memory for a monitor state");
     }
-    dnnr__extras_read(&r, &out->extras);
-    if (r.failed && rc == DNNR_OK)
+    if (rc == DNNR_OK)
+        dnnr__extras_read(&r, &out->extras);
+    /* every byte read: a reply that is longer than its fields is malformed too */
+    if ((r.failed || r.left != 0) && rc == DNNR_OK)
         rc = dnnr__error_set(err, DNNR_EPARSE, "searcher '%s': malformed ask reply", sp->label);
     dnnr__buf_free(&reply);
     return rc;

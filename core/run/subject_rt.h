@@ -26,6 +26,7 @@ typedef struct dnnr_subject_rt {
     struct dnnr_model_template *model;
     const dnnr_backend_iface *backend;
     const char *backend_name;
+    uint32_t backend_sdk_minor; /* the SDK minor its plugin was built against */
     uint32_t threads;     /* per trial; 0 = all cores */
     int64_t faulty_epochs;
     /* What a trial's fidelity means here (from the loader, the subject file,

@@ -108,13 +108,13 @@ int dnnr__extras_parse_arg(const char *arg, dnnr_trial_extras *x)
         return rc < 0;
     if ((rc = number_arg(arg, "gaussian_noise", &x->gaussian_noise)) != 0)
         return rc < 0;
-    unsigned patience;
+    long long patience; /* signed: %u would wrap "-1" to 4294967295 */
     double factor, min_lr;
     int used = 0;
-    if (sscanf(arg, "reduce_lr=%lf,%u,%lf%n", &factor, &patience, &min_lr, &used) == 3 &&
-        arg[used] == '\0') {
+    if (sscanf(arg, "reduce_lr=%lf,%lld,%lf%n", &factor, &patience, &min_lr, &used) == 3 &&
+        arg[used] == '\0' && patience >= 0 && patience <= UINT32_MAX) {
         x->reduce_lr_factor = factor;
-        x->reduce_lr_patience = patience;
+        x->reduce_lr_patience = (uint32_t)patience;
         x->reduce_lr_min = min_lr;
         return 0;
     }

@@ -31,7 +31,10 @@ typedef enum dnnr_bn_placement {
     /**
      * After the output (after a fused activation) of every dense and
      * convolution layer except the model's last layer, unless a batch
-     * normalisation already follows it (AutoTrainer v1's placement).
+     * normalisation already follows it (AutoTrainer v1's placement). The
+     * name is for the usual case, where the last layer is the output's
+     * dense layer; a model ending in a separate activation layer gets one
+     * after its output dense layer too, as in v1.
      */
     DNNR_BN_AFTER_HIDDEN = 1,
 } dnnr_bn_placement;
