@@ -43,11 +43,12 @@ static size_t read_numbers(const dnnr_json *arr, double *out, size_t cap)
     return n;
 }
 
+/* @p edits: the patch's trial extras, kept by every ddmin candidate. */
 static void add_repair(rep_min *acc, const rep_subject *s, const dnnr_value *patch,
-                       const dnnr_value *minimised)
+                       const dnnr_value *minimised, unsigned edits)
 {
-    acc->cx_before += dnnr__patch_complexity(s->space, s->faulty, patch);
-    acc->cx_after += dnnr__patch_complexity(s->space, s->faulty, minimised);
+    acc->cx_before += dnnr__patch_complexity_edits(s->space, s->faulty, patch, edits);
+    acc->cx_after += dnnr__patch_complexity_edits(s->space, s->faulty, minimised, edits);
     if (s->fix) {
         acc->aj_before += dnnr__patch_jaccard(s->space, s->faulty, s->fix, patch, DNNR_AJ_STUDY);
         acc->aj_after += dnnr__patch_jaccard(s->space, s->faulty, s->fix, minimised, DNNR_AJ_STUDY);
@@ -86,7 +87,9 @@ static int measure_run(rep_min *acc, const rep_model *m, const rep_run *run)
         !dnnr__journal_config(dnnr__json_get(rec, "config"), s->space, minimised)) {
         acc->repairs++;
         acc->candidates += dnnr__json_num(rec, "candidates");
-        add_repair(acc, s, patch, minimised);
+        double edits = dnnr__json_num(rec, "patch_edits"); /* absent before SDK 1.2: none */
+        add_repair(acc, s, patch, minimised,
+                   isfinite(edits) && edits > 0 ? (unsigned)edits : 0);
         size_t nv = read_numbers(judged, values, cap);
         double alpha = dnnr__json_num(rec, "alpha");
         acc->significant += s->n_faulty && nv &&

@@ -15,6 +15,7 @@
 
 #include "minimise/minimise.h"
 #include "run/run_state.h"
+#include "run/trial_extras.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
@@ -279,6 +280,9 @@ static void finish(orchestrator *o, run_state *run, const char *why)
     dnnr__json_field_number(&b, "repeat", (double)run->key.repeat);
     dnnr__json_field_string(&b, "base", run->base->key.searcher);
     dnnr__json_field_number(&b, "patch_trial", (double)run->base->patch_trial);
+    /* ddmin keeps the patch's trial extras in every candidate: they count in
+     * both complexities */
+    dnnr__json_field_number(&b, "patch_edits", (double)dnnr__extras_count(&run->base->patch_extras));
     dnnr__json_field_number(&b, "runs", (double)m->runs);
     dnnr__json_field_number(&b, "alpha", o->e->minimise_alpha);
     dnnr__json_field_number(&b, "cap", o->e->minimise_budget > 0 ? o->e->minimise_budget : NAN);
