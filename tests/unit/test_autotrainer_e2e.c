@@ -8,11 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/experiment.h"
-#include "registry/registry.h"
-#include "run/journal.h"
-#include "run/orchestrator.h"
-#include "util/json.h"
+#include "run_harness.h"
 
 static char workdir[256];
 
@@ -20,7 +16,7 @@ static void run(const char *subject, const char *searchers, int budget)
 {
     snprintf(workdir, sizeof workdir, "/tmp/dnnr_at_XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(workdir));
-    char path[512], out[512];
+    char path[512];
     snprintf(path, sizeof path, "%s/exp.cfg", workdir);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
@@ -31,15 +27,7 @@ static void run(const char *subject, const char *searchers, int budget)
             DNNR_TEST_SOURCE_DIR, subject, searchers, DNNR_TEST_PLUGIN_DIR, budget);
     fclose(f);
     dnnr_error err = {{0}};
-    dnnr_experiment *e = NULL;
-    ck_assert_msg(dnnr__experiment_read(path, &e, &err) == DNNR_OK, "%s", err.msg);
-    dnnr_registry *reg = dnnr__registry_create();
-    dnnr__registry_discover(reg, (const char *const *)e->plugin_paths, e->n_plugin_paths);
-    snprintf(out, sizeof out, "%s/out", workdir);
-    dnnr_run_options opt = {.out_dir = out};
-    int rc = dnnr__experiment_run(e, reg, &opt, &err);
-    dnnr__registry_destroy(reg);
-    dnnr__experiment_destroy(e);
+    int rc = harness_run(workdir, "out", 0, 0, &err);
     ck_assert_msg(rc == DNNR_OK, "%s", err.msg);
 }
 

@@ -14,13 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config/experiment.h"
-#include "registry/registry.h"
-#include "run/journal.h"
-#include "run/orchestrator.h"
-#include "util/alloc.h"
-#include "util/io.h"
-#include "util/json.h"
+#include "run_harness.h"
 
 #define FMNIST "/usr/share/datasets/fashion-mnist"
 
@@ -98,7 +92,7 @@ static void run_cut(const char *id, int budget, const char *options, uint32_t n_
     }
     snprintf(workdir, sizeof workdir, "/tmp/dnnr_atslow_XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(workdir));
-    char path[512], out[512];
+    char path[512];
     snprintf(path, sizeof path, "%s/data", workdir);
     ck_assert_int_eq(mkdir(path, 0755), 0);
     cut_idx("train-images-idx3-ubyte", n_train);
@@ -116,15 +110,7 @@ static void run_cut(const char *id, int budget, const char *options, uint32_t n_
             workdir, id, options, DNNR_TEST_PLUGIN_DIR, budget);
     fclose(f);
     dnnr_error err = {{0}};
-    dnnr_experiment *e = NULL;
-    ck_assert_msg(dnnr__experiment_read(path, &e, &err) == DNNR_OK, "%s", err.msg);
-    dnnr_registry *reg = dnnr__registry_create();
-    dnnr__registry_discover(reg, (const char *const *)e->plugin_paths, e->n_plugin_paths);
-    snprintf(out, sizeof out, "%s/out", workdir);
-    dnnr_run_options opt = {.out_dir = out};
-    int rc = dnnr__experiment_run(e, reg, &opt, &err);
-    dnnr__registry_destroy(reg);
-    dnnr__experiment_destroy(e);
+    int rc = harness_run(workdir, "out", 0, 0, &err);
     ck_assert_msg(rc == DNNR_OK, "%s", err.msg);
 }
 
