@@ -35,6 +35,7 @@
 #include "cifar_format.h"
 #include "cifar_substitute.h"
 #include "data_path.h"
+#include "row_limit.h"
 #include "row_split.h"
 
 #define CIFAR_DEFAULT_DIR "cifar-10-batches-bin"
@@ -95,7 +96,7 @@ static int read_options(dnnr_loader *l, const char **dir, const char **sub_dir)
     if (s == DNNR_OK)
         s = host->option_int(host->ctx, "drop_validation_seed", 0, &l->drop_seed);
     if (s == DNNR_OK)
-        s = host->option_int(host->ctx, "rows", 0, &l->rows);
+        s = row_limit_option(host, &l->rows);
     if (s == DNNR_OK)
         s = host->option_string(host->ctx, "substitute_dir", CIFAR_SUBSTITUTE_DIR, sub_dir);
     if (s == DNNR_OK)
@@ -110,11 +111,6 @@ static int read_options(dnnr_loader *l, const char **dir, const char **sub_dir)
     }
     if (l->drop_seed < 0 || l->drop_seed > UINT32_MAX) {
         host->set_error(host->ctx, "drop_validation_seed: expected 0 to 4294967295");
-        return DNNR_EINVAL;
-    }
-    if (l->rows < 0) {
-        host->set_error(host->ctx, "rows = %" PRId64 ": expected 0 (all) or a positive count",
-                        l->rows);
         return DNNR_EINVAL;
     }
     if (!*l->train_files || !*l->test_file) {

@@ -34,6 +34,7 @@
 
 #include "idx_paths.h"
 #include "idx_read.h"
+#include "row_limit.h"
 
 #define IDX_SUBSTITUTE_NOTE "substitute: Fashion-MNIST (Debian dataset-fashion-mnist) for MNIST"
 
@@ -93,7 +94,7 @@ static int read_options(dnnr_loader *l, const char **dir)
     if (status == DNNR_OK)
         status = host->option_int(host->ctx, "n_classes", 10, &n_classes);
     if (status == DNNR_OK)
-        status = host->option_int(host->ctx, "rows", 0, &l->rows);
+        status = row_limit_option(host, &l->rows);
     if (status == DNNR_OK) {
         const char *dflt = (*dir && **dir) ? "original" : IDX_SUBSTITUTE_NOTE;
         status = host->option_string(host->ctx, "provenance", dflt, &l->provenance);
@@ -115,11 +116,6 @@ static int read_options(dnnr_loader *l, const char **dir)
         host->set_error(host->ctx, "train_label_divisor = %g needs one_hot = false: a divided "
                                    "label is no class index to one-hot encode",
                         l->label_divisor);
-        return DNNR_EINVAL;
-    }
-    if (l->rows < 0) {
-        host->set_error(host->ctx, "rows = %" PRId64 ": expected 0 (all) or a positive count",
-                        l->rows);
         return DNNR_EINVAL;
     }
     for (int p = 0; p < N_PARTS; p++) {
@@ -243,8 +239,7 @@ static int load_half(dnnr_loader *l, int half, idx_header *image_header, uint64_
     if (status == DNNR_OK)
         status = check_counts(l, images_part, &images, &labels);
     uint64_t n = images.header.dims[0];
-    if (l->rows > 0 && (uint64_t)l->rows < n)
-        n = (uint64_t)l->rows;
+    n = row_limit(l->rows, n);
     if (status == DNNR_OK)
         status = images_to_floats(l, &images, n, half == 0 ? l->normalise : l->normalise_test,
                                   &l->x[half]);

@@ -44,6 +44,7 @@
 #include <dnnrepair/dnnrepair.h>
 
 #include "data_path.h"
+#include "row_limit.h"
 #include "row_split.h"
 #include "textcat_corpus.h"
 #include "textcat_tokenizer.h"
@@ -112,7 +113,7 @@ static int read_options(dnnr_loader *l, const char **dir)
     if (s == DNNR_OK)
         s = host->option_bool(host->ctx, "one_hot", 1, &l->one_hot);
     if (s == DNNR_OK)
-        s = host->option_int(host->ctx, "rows", 0, &l->rows);
+        s = row_limit_option(host, &l->rows);
     if (s == DNNR_OK)
         s = host->option_string(host->ctx, "provenance",
                                 has_dir ? "original" : TEXTCAT_SUBSTITUTE_NOTE, &l->provenance);
@@ -135,11 +136,6 @@ static int read_options(dnnr_loader *l, const char **dir)
         problem = "seed, drop_validation_seed: expected 0 to 4294967295";
     if (problem) {
         host->set_error(host->ctx, "%s", problem);
-        return DNNR_EINVAL;
-    }
-    if (l->rows < 0) {
-        host->set_error(host->ctx, "rows = %" PRId64 ": expected 0 (all) or a positive count",
-                        l->rows);
         return DNNR_EINVAL;
     }
     return DNNR_OK;
@@ -253,10 +249,8 @@ static int textcat_load(dnnr_loader *l, dnnr_dataset *out)
     /* The row limit takes the head of each part, after the vocabulary is
      * fitted, so the columns mean what they mean on the whole corpus. */
     uint64_t n_train = s.n_train, n_test = s.n_test;
-    if (l->rows > 0) {
-        n_train = n_train < (uint64_t)l->rows ? n_train : (uint64_t)l->rows;
-        n_test = n_test < (uint64_t)l->rows ? n_test : (uint64_t)l->rows;
-    }
+    n_train = row_limit(l->rows, n_train);
+    n_test = row_limit(l->rows, n_test);
     if (status == DNNR_OK)
         status = vectorise(l, &c, v, s.train, n_train, 0);
     if (status == DNNR_OK)
