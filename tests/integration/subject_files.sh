@@ -21,8 +21,9 @@ for id in $ids; do
 done
 
 # One epoch on a subset: a copy of the file whose dataset group gets the
-# loader's row limit (idx, cifar, textcat: 100 train and 100 test samples;
-# eyes: 150 generated; the synthetic sets are small already) and whose
+# loader's row limit (idx, cifar, textcat: the third argument's train and
+# test samples, 100 by default; eyes: 150 generated; the synthetic sets are
+# small already) and whose
 # training group trains 1 epoch (about a second on one core). The faulty
 # values train for every subject; the fix too where it carries what no
 # faulty training exercises: values outside the search space (reference-
@@ -31,10 +32,10 @@ done
 # outputs may give a NaN cross-entropy at step 1 (as in 2 of their 20
 # validation runs), and every other training ends ok.
 quick() {
-  local src=$1 out=$2 loader lim=""
+  local src=$1 out=$2 rows=${3:-100} loader lim=""
   loader=$(sed -n 's/^dataset = { loader = "\([a-z]*\)".*/\1/p' "$src")
   case $loader in
-    idx|cifar|textcat) lim="rows = 100; " ;;
+    idx|cifar|textcat) lim="rows = $rows; " ;;
     eyes) lim="n = 150; " ;;
     synthetic) ;;
     *) fail "$src: no row limit known for loader '$loader'" ;;
@@ -113,8 +114,7 @@ grep -q "^verdict   not killed" "$tmp/same" || fail "identical verdict: $(cat "$
 # trials that diverge stay unscored. On a cut of D4 (300 rows, 1 epoch) the
 # faulty references score what `train --score-diverged` scores, and the
 # report's faulty mean is that value, not nan.
-quick "$dir/D4.cfg" "$tmp/d4q.cfg"
-sed -i 's/rows = 100; /rows = 300; /' "$tmp/d4q.cfg"
+quick "$dir/D4.cfg" "$tmp/d4q.cfg" 300
 "$bin" train "$tmp/d4q.cfg" --threads 1 --score-diverged --json > "$tmp/d4q" 2>/dev/null || test $? -eq 3
 want=$(sed -n 's/.*"holdout":\([0-9.e+-]*\).*/\1/p' "$tmp/d4q")
 test -n "$want" || fail "D4 cut scored holdout: $(cat "$tmp/d4q")"
